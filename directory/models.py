@@ -1,0 +1,261 @@
+"""The registry of union organizations — the source of truth every site is derived from."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from .forms import ContactsPageForm
+
+HOSTNAME_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def validate_hostname(value):
+    """A single DNS label (a subdomain of the platform) or a full domain name."""
+    labels = value.split(".")
+    if len(value) > 253 or not all(HOSTNAME_LABEL_RE.match(label) for label in labels):
+        raise ValidationError(
+            "Недопустимое имя сайта «%(value)s»: только латинские строчные буквы, цифры и дефис, "
+            "части через точку, без дефиса в начале и в конце части.",
+            params={"value": value},
+            code="invalid_hostname",
+        )
+    if len(labels) > 1 and labels[-1].isdigit():
+        raise ValidationError(
+            "Недопустимое имя сайта «%(value)s»: доменная зона не может быть числом.",
+            params={"value": value},
+            code="invalid_hostname",
+        )
+
+
+class Organization(index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", "Региональная"
+        TERRITORIAL = "territorial", "Территориальная (районная, городская)"
+        PRIMARY = "primary", "Первичная"
+
+    # Which kind of parent each kind must have (None: no parent at all).
+    PARENT_KIND = {
+        Kind.REGIONAL: None,
+        Kind.TERRITORIAL: Kind.REGIONAL,
+        Kind.PRIMARY: Kind.TERRITORIAL,
+    }
+
+    code = models.CharField(
+        "код в реестре",
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[\w.-]+$", "Код: буквы, цифры, точка, дефис, подчёркивание.")],
+    )
+    name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="вышестоящая организация",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    district = models.CharField("район (город)", max_length=200, blank=True)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    phone = models.CharField("телефон", max_length=100, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    chair = models.CharField("председатель", max_length=200, blank=True)
+    members_count = models.PositiveIntegerField("членов профсоюза", null=True, blank=True)
+    hostname = models.CharField(
+        "адрес сайта",
+        max_length=253,
+        blank=True,
+        validators=[validate_hostname],
+        help_text="Поддомен платформы (например, zheleznogorsk) или собственный домен "
+        "(например, rylsk-profobr.ru). Пусто — будет выбран автоматически.",
+    )
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        verbose_name="сайт",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organization",
+    )
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("short_name"),
+        index.AutocompleteField("short_name"),
+        index.SearchField("code"),
+        index.FilterField("kind"),
+        index.FilterField("parent_id"),
+        index.FilterField("site_id"),
+    ]
+
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("short_name"), FieldPanel("district")]),
+        FieldPanel("parent"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldRowPanel([FieldPanel("chair"), FieldPanel("members_count")]),
+            ],
+            heading="Контакты",
+        ),
+        FieldRowPanel([FieldPanel("hostname"), FieldPanel("site")], heading="Сайт"),
+    ]
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="regional"),
+                name="directory_single_regional_organization",
+                violation_error_message="Региональная организация в реестре может быть только одна.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="regional", parent__isnull=True)
+                | (~Q(kind="regional") & Q(parent__isnull=False)),
+                name="directory_parent_matches_kind",
+                violation_error_message="У региональной организации нет вышестоящей; "
+                "у остальных она обязательна.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        expected = self.PARENT_KIND.get(self.kind)
+        if self.kind == self.Kind.REGIONAL:
+            if self.parent_id:
+                raise ValidationError(
+                    {"parent": "У региональной организации не может быть вышестоящей."}
+                )
+            return
+        if not self.parent_id:
+            raise ValidationError({"parent": "Укажите вышестоящую организацию."})
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "Организация не может быть вышестоящей для себя."})
+        if self.parent.kind != expected:
+            raise ValidationError(
+                {
+                    "parent": "Вышестоящей для организации вида «%s» должна быть %s организация."
+                    % (
+                        self.Kind(self.kind).label.lower(),
+                        self.Kind(expected).label.split(" ")[0].lower(),
+                    )
+                }
+            )
+
+    # Hostnames ---------------------------------------------------------------------------
+
+    def full_hostname(self):
+        """The hostname the organization's site is served on, or "" if none is chosen yet."""
+        if self.kind == self.Kind.REGIONAL and not self.hostname:
+            return settings.PLATFORM_BASE_DOMAIN
+        if not self.hostname:
+            return ""
+        if "." in self.hostname:
+            return self.hostname
+        return f"{self.hostname}.{settings.PLATFORM_BASE_DOMAIN}"
+
+    def contact_defaults(self):
+        """Field values for a new contacts page, taken from the registry."""
+        return {
+            "address": self.address,
+            "phone": self.phone,
+            "email": self.email,
+            "chair": self.chair,
+        }
+
+
+class ContactsPage(Page):
+    """The organization's public contacts; filled from the registry when created, then the
+    editors keep it current (the registry stays with the regional admins)."""
+
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    phone = models.CharField(_("phone"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    chair = models.CharField(_("chair"), max_length=200, blank=True)
+    office_hours = models.TextField(_("office hours"), blank=True)
+    vk_url = models.URLField(_("VK community"), blank=True)
+    ok_url = models.URLField(_("OK community"), blank=True)
+    telegram_url = models.URLField(_("Telegram channel"), blank=True)
+    map_url = models.URLField(
+        _("map link"), blank=True, help_text=_("A link to the office on Yandex Maps or 2GIS")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldPanel("chair"),
+                FieldPanel("office_hours"),
+                FieldPanel("map_url"),
+            ],
+            heading=_("Contacts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("vk_url"), FieldPanel("ok_url"), FieldPanel("telegram_url")],
+            heading=_("Communities"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("address")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "directory/contacts_page.html"
+    base_form_class = ContactsPageForm
+
+    class Meta:
+        verbose_name = _("contacts page")
+        verbose_name_plural = _("contacts pages")
+
+    @classmethod
+    def for_site_root(cls, root_page):
+        """The live contacts page directly under a site's home page, or None."""
+        return cls.objects.live().child_of(root_page).first()
+
+    @property
+    def social_links(self):
+        return [
+            (label, url)
+            for label, url in (
+                ("ВКонтакте", self.vk_url),
+                ("Одноклассники", self.ok_url),
+                ("Telegram", self.telegram_url),
+            )
+            if url
+        ]
+
+    @property
+    def is_complete(self):
+        return bool(self.address and self.phone and self.email)
+
+
+def organization_for_site(site):
+    """The registry organization a Wagtail site belongs to (with its parent's site), or None."""
+    if site is None:
+        return None
+    return (
+        Organization.objects.select_related("parent__site", "site")
+        .filter(site=site)
+        .first()
+    )

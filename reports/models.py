@@ -1,0 +1,156 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+
+from .forms import PublicReportPageForm
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class ReportIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["reports.PublicReportPage"]
+    max_count_per_parent = 1
+    template = "reports/report_index_page.html"
+
+    class Meta:
+        verbose_name = _("public reports index")
+        verbose_name_plural = _("public reports indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["reports"] = (
+            PublicReportPage.objects.live()
+            .child_of(self)
+            .defer_streamfields()
+            .select_related("document")
+            .order_by("-year")
+        )
+        return context
+
+
+class PublicReportPage(Page):
+    """A yearly public report (публичный отчёт): one per year per organization. The key
+    figures are fields, not free text, so they can be compared across organizations."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    summary = models.TextField(_("summary"), max_length=1000)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("report (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    members_count = models.PositiveIntegerField(_("union members"), null=True, blank=True)
+    membership_share = models.DecimalField(
+        _("share of workers who are members, %"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+    )
+    primary_organizations_count = models.PositiveIntegerField(
+        _("primary organizations"), null=True, blank=True
+    )
+    collective_agreements_count = models.PositiveIntegerField(
+        _("collective agreements"), null=True, blank=True
+    )
+    info_budget_share = models.DecimalField(
+        _("share of the budget spent on information work, %"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("The union recommends 4–6 %"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("year"),
+        FieldPanel("summary"),
+        FieldPanel("document"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("members_count"), FieldPanel("membership_share")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("primary_organizations_count"),
+                        FieldPanel("collective_agreements_count"),
+                    ]
+                ),
+                FieldPanel("info_budget_share"),
+            ],
+            heading=_("Key figures"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("year"),
+    ]
+
+    parent_page_types = ["reports.ReportIndexPage"]
+    subpage_types = []
+    template = "reports/public_report_page.html"
+    base_form_class = PublicReportPageForm
+
+    class Meta:
+        verbose_name = _("public report")
+        verbose_name_plural = _("public reports")
+
+    FIGURES = [
+        "members_count",
+        "membership_share",
+        "primary_organizations_count",
+        "collective_agreements_count",
+        "info_budget_share",
+    ]
+
+    @property
+    def figures(self):
+        """(label, value, is_percent) for each key figure that is filled in."""
+        result = []
+        for name in self.FIGURES:
+            value = getattr(self, name)
+            if value is not None:
+                field = self._meta.get_field(name)
+                result.append((field.verbose_name, value, isinstance(field, models.DecimalField)))
+        return result
+
+    def clean(self):
+        super().clean()
+        parent = getattr(self, "_report_parent", None) or (self.get_parent() if self.pk else None)
+        if parent is None or self.year is None:
+            return
+        site_root = parent.get_parent()
+        clash = (
+            PublicReportPage.objects.descendant_of(site_root)
+            .filter(year=self.year)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError(
+                {"year": _("This organization already has a public report for %(year)s.")
+                 % {"year": self.year}}
+            )

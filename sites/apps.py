@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    """Network-level code: site building, onboarding, freshness, roles."""
+
+    name = "sites"
+    label = "platform"
+    verbose_name = "Сеть сайтов"
