@@ -87,12 +87,25 @@ class Organization(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="organization",
     )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name="коллекция медиафайлов",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organization",
+    )
 
     search_fields = [
+        # The admin listing searches with autocomplete (prefix matching), which looks only at
+        # AutocompleteFields: each field to be found by a partial word is declared as one too.
         index.SearchField("name"),
+        index.AutocompleteField("name"),
         index.SearchField("short_name"),
         index.AutocompleteField("short_name"),
         index.SearchField("code"),
+        index.AutocompleteField("code"),
         index.FilterField("kind"),
         index.FilterField("parent_id"),
         index.FilterField("site_id"),
@@ -139,7 +152,9 @@ class Organization(index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
-        expected = self.PARENT_KIND.get(self.kind)
+        if self.kind not in self.PARENT_KIND:
+            return  # a missing or unknown kind is reported on the field itself
+        expected = self.PARENT_KIND[self.kind]
         if self.kind == self.Kind.REGIONAL:
             if self.parent_id:
                 raise ValidationError(

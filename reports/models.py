@@ -139,7 +139,11 @@ class PublicReportPage(Page):
 
     def clean(self):
         super().clean()
-        parent = getattr(self, "_report_parent", None) or (self.get_parent() if self.pk else None)
+        # The admin form tells a new report its parent; `add_child()` places it in the tree
+        # (sets its path) before saving, so the rule also holds for pages created in code.
+        parent = getattr(self, "_report_parent", None) or (
+            self.get_parent() if self.pk or self.path else None
+        )
         if parent is None or self.year is None:
             return
         site_root = parent.get_parent()

@@ -1,5 +1,7 @@
 """Production: refuses to start without a secret key; secure cookies, HSTS, proxy-aware."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *
 
 if not SECRET_KEY:
@@ -16,3 +18,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Checked by `manage.py check --deploy` in CI; these two are deliberate:
+# W019: Wagtail's page preview frames the site itself, so SAMEORIGIN, not DENY.
+# W021: HSTS preload commits every subdomain for good; that is the operator's call, not a default.
+SILENCED_SYSTEM_CHECKS = ["security.W019", "security.W021"]

@@ -1,4 +1,4 @@
-"""Tests: fast hashing, local memory cache, deterministic settings. DATABASE_URL picks PostgreSQL."""
+"""Tests: fast hashing, local memory cache, fixed hostnames. DATABASE_URL picks PostgreSQL."""
 
 from .base import *
 
@@ -14,3 +14,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 MEDIA_ROOT = VAR_DIR / "test-media"
 WAGTAILADMIN_BASE_URL = "http://localhost"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+STATIC_ROOT = None  # static files come from the finders; nothing is collected in tests
+WHITENOISE_USE_FINDERS = True

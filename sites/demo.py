@@ -1,0 +1,281 @@
+"""The demo region: the regional organization, 18 territorial and 44 primary organizations
+from `demo_data/region.csv`, with sites for about two thirds of them and news spread over the
+last twelve months, so that the freshness of the sites differs as in the regional committee's
+resolution (DESIGN.md). Everything is generated locally and deterministically; loading twice
+changes nothing."""
+
+import csv
+import io
+from decimal import Decimal
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from anyascii import anyascii
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Revision
+
+from directory.models import Organization
+from news.models import NewsIndexPage, NewsPage
+from reports.models import PublicReportPage, ReportIndexPage
+
+from .building import add_published_child, collection_for, create_default_site
+
+DEMO_CSV = Path(__file__).resolve().parent / "demo_data" / "region.csv"
+ADMIN_USERNAME = "admin"
+
+# Days since the latest news, and how many news items, for each kind of activity.
+ACTIVITY = {
+    "current": {"last_news": (1, 20), "news": (9, 14), "reports": 3},
+    "stale": {"last_news": (35, 85), "news": (5, 8), "reports": 2},
+    "abandoned": {"last_news": (100, 300), "news": (2, 5), "reports": 1},
+    "empty": {"last_news": None, "news": (0, 0), "reports": 0},
+}
+
+NEWS_TITLES = [
+    "Подписан коллективный договор на 2026–2028 годы",
+    "Семинар для председателей первичных организаций",
+    "Молодые педагоги приняли участие в форуме «Педагогический десант»",
+    "Итоги конкурса «Учитель года»",
+    "Проверка соблюдения требований охраны труда",
+    "Профсоюзный уголок обновлён",
+    "Юридическая консультация: отпуск педагогических работников",
+    "Оздоровление членов Профсоюза летом",
+    "Поздравляем ветеранов педагогического труда",
+    "Спартакиада работников образования",
+    "Заседание президиума: итоги полугодия",
+    "Обучение профсоюзного актива",
+    "Профсоюз добился перерасчёта стимулирующих выплат",
+    "День дошкольного работника",
+    "Встреча с главой района по вопросам оплаты труда",
+    "Акция «Профсоюз — это мы!»",
+    "Новые льготы для членов Профсоюза",
+    "Конкурс профсоюзных стенгазет",
+]
+NEWS_TAGS = [
+    "коллективный договор",
+    "охрана труда",
+    "молодые педагоги",
+    "оздоровление",
+    "правовая помощь",
+    "конкурсы",
+    "обучение профактива",
+]
+PALETTE = [
+    (23, 78, 166),
+    (196, 54, 42),
+    (31, 122, 76),
+    (120, 62, 150),
+    (210, 130, 20),
+    (40, 110, 140),
+]
+
+
+@dataclass
+class SeedResult:
+    created_organizations: int = 0
+    updated_organizations: int = 0
+    created_sites: int = 0
+    admin_password: str | None = None
+
+
+def read_rows(path=DEMO_CSV):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def upsert_organizations(rows):
+    """Create or update the registry from the demo rows; parents first."""
+    created = updated = 0
+    order = {"regional": 0, "territorial": 1, "primary": 2}
+    for row in sorted(rows, key=lambda r: order[r["kind"]]):
+        values = {
+            "name": row["name"],
+            "short_name": row["short_name"],
+            "kind": row["kind"],
+            "parent": Organization.objects.get(code=row["parent_code"])
+            if row["parent_code"]
+            else None,
+            "district": row["district"],
+            "address": row["address"],
+            "phone": row["phone"],
+            "email": row["email"],
+            "chair": row["chair"],
+            "members_count": int(row["members"]) if row["members"] else None,
+            "hostname": row["hostname"],
+        }
+        org = Organization.objects.filter(code=row["code"]).first()
+        if org is None:
+            org = Organization(code=row["code"], **values)
+            org.full_clean()
+            org.save()
+            created += 1
+            continue
+        changed = [name for name, value in values.items() if getattr(org, name) != value]
+        if changed:
+            for name in changed:
+                setattr(org, name, values[name])
+            org.full_clean()
+            org.save(update_fields=changed)
+            updated += 1
+    return created, updated
+
+
+def seed(rows=None, *, today=None, log=print):
+    """Load the demo region. Idempotent: organizations are upserted by code, and demo content
+    is only made for a site created in this run (each organization's in one transaction)."""
+    rows = read_rows() if rows is None else rows
+    today = today or timezone.localdate()
+    result = SeedResult()
+    Locale.objects.get_or_create(language_code="en")
+    with transaction.atomic():
+        result.created_organizations, result.updated_organizations = upsert_organizations(rows)
+    for row in rows:
+        if row.get("demo_site") != "yes":
+            continue
+        org = Organization.objects.get(code=row["code"])
+        if org.site_id:
+            continue
+        with transaction.atomic():
+            create_default_site(org)
+            fill_demo_content(org, row.get("demo_activity") or "current", today)
+        result.created_sites += 1
+        log(f"  сайт создан: {org.site.root_url}/  ({org.short_name})")
+    result.admin_password = ensure_admin()
+    return result
+
+
+def fill_demo_content(org, activity, today):
+    rng = random.Random(org.code)
+    spec = ACTIVITY[activity]
+    home = org.site.root_page
+    launched = aware(today - timedelta(days=rng.randint(370, 420)))
+    backdate(Page.objects.descendant_of(home, inclusive=True), launched)
+    if spec["last_news"] is None:
+        return
+    collection = collection_for(org)
+    images = [make_image(org, collection, n, rng) for n in range(3)]
+    news_index = NewsIndexPage.objects.child_of(home).get()
+    last = today - timedelta(days=rng.randint(*spec["last_news"]))
+    count = rng.randint(*spec["news"])
+    span = max((last - launched.date()).days - 5, count)
+    offsets = sorted(rng.sample(range(span), count - 1)) if count > 1 else []
+    dates = [last] + [last - timedelta(days=offset + 1) for offset in offsets]
+    titles = rng.sample(NEWS_TITLES, count)
+    for n, (date, title) in enumerate(zip(dates, titles, strict=True)):
+        page = NewsPage(
+            title=title,
+            slug=f"{slugify(anyascii(title))[:60]}-{n + 1}",
+            date=date,
+            lead=f"{title}. Рассказываем, как это было и что это значит для членов Профсоюза.",
+            body=[
+                (
+                    "paragraph",
+                    f"<p>{org.short_name} сообщает: {title.lower()}. В мероприятии приняли "
+                    "участие председатели первичных профсоюзных организаций и "
+                    "представители администрации.</p>",
+                ),
+                ("quote", {"text": "Вместе мы сильнее.", "attribution": org.chair}),
+            ],
+            main_image=images[n % len(images)],
+        )
+        page.tags.add(*rng.sample(NEWS_TAGS, 2))
+        add_published_child(news_index, page, at=aware(date, hour=10))
+
+    report_index = ReportIndexPage.objects.child_of(home).get()
+    for year in range(today.year - 1, today.year - 1 - spec["reports"], -1):
+        report = PublicReportPage(
+            title=f"Публичный отчёт за {year} год",
+            slug=f"otchet-{year}",
+            year=year,
+            summary=f"Итоги работы организации в {year} году: защита трудовых прав, "
+            "социальное партнёрство, оздоровление, информационная работа.",
+            document=make_report_pdf(org, collection, year),
+            members_count=org.members_count,
+            membership_share=Decimal(rng.randint(700, 990)) / 10,
+            collective_agreements_count=rng.randint(1, 40),
+            info_budget_share=Decimal(rng.randint(20, 70)) / 10,
+            body=[("paragraph", "<p>Полный текст отчёта — в приложенном файле.</p>")],
+        )
+        report_date = aware(datetime(year + 1, 2, 20).date())
+        add_published_child(report_index, report, at=min(report_date, aware(last)))
+
+
+def aware(date, hour=9):
+    return timezone.make_aware(datetime.combine(date, time(hour)))
+
+
+def backdate(pages, when):
+    """Make generated pages look as if they had been published on `when`."""
+    ids = list(pages.values_list("pk", flat=True))
+    pages.update(first_published_at=when, last_published_at=when, latest_revision_created_at=when)
+    Revision.page_revisions.filter(object_id__in=[str(pk) for pk in ids]).update(created_at=when)
+
+
+def make_image(org, collection, n, rng):
+    color = PALETTE[(rng.randrange(len(PALETTE)) + n) % len(PALETTE)]
+    picture = PILImage.new("RGB", (960, 540), color)
+    draw = ImageDraw.Draw(picture)
+    for _ in range(6):
+        x, y, r = rng.randrange(960), rng.randrange(540), rng.randrange(40, 180)
+        shade = tuple(min(255, c + rng.randrange(30, 90)) for c in color)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)
+    font = ImageFont.load_default(size=40)
+    draw.text((40, 460), org.short_name[:40], fill=(255, 255, 255), font=font)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=80)
+    image_model = get_image_model()
+    return image_model.objects.create(
+        title=f"{org.short_name}: фото {n + 1}",
+        description=f"Иллюстрация к новостям: {org.short_name}",
+        file=ContentFile(buffer.getvalue(), name=f"demo-{org.code}-{n + 1}.jpg"),
+        collection=collection,
+    )
+
+
+def make_report_pdf(org, collection, year):
+    page = PILImage.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=36)
+    lines = [f"Публичный отчёт за {year} год", org.short_name, org.name[:60], org.chair]
+    for n, line in enumerate(lines):
+        draw.text((100, 150 + n * 70), line, fill="black", font=font)
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF")
+    return get_document_model().objects.create(
+        title=f"Публичный отчёт за {year} год — {org.short_name}",
+        file=ContentFile(buffer.getvalue(), name=f"otchet-{org.code}-{year}.pdf"),
+        collection=collection,
+    )
+
+
+def ensure_admin():
+    """A superuser for the demo. Its password is made once, kept in var/, and shown each run."""
+    password_file = Path(settings.VAR_DIR) / "demo-admin-password.txt"
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=ADMIN_USERNAME).first()
+    if user is not None and password_file.exists():
+        return password_file.read_text().strip()
+    password = secrets.token_urlsafe(9)
+    if user is None:
+        user = user_model.objects.create_superuser(
+            ADMIN_USERNAME, f"admin@{settings.PLATFORM_BASE_DOMAIN}", password
+        )
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
+    return password

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from wagtail.models import Page
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths; a rolled-back test must not leave its sites behind."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def root_page(db):
+    return Page.get_first_root_node()
+
+
+@pytest.fixture
+def site_for(db):
+    """`site_for(organization, hostname)`: a home page, a Site and the registry link."""
+    return factories.site_for
+
+
+@pytest.fixture
+def regional(db):
+    return factories.regional_organization()
+
+
+def _user_in_group(django_user_model, username, group_name, permissions):
+    group = Group.objects.create(name=group_name)
+    for codename in permissions:
+        app_label, codename = codename.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    user = django_user_model.objects.create_user(username=username, password="password")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def registry_admin(db, django_user_model):
+    """A regional admin: not a superuser, but the registry's model permissions."""
+    return _user_in_group(
+        django_user_model,
+        "registry-admin",
+        "Региональные администраторы",
+        [
+            "wagtailadmin.access_admin",
+            "directory.add_organization",
+            "directory.change_organization",
+            "directory.delete_organization",
+            "directory.view_organization",
+        ],
+    )
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """An editor: into the admin, but no rights on the registry."""
+    return _user_in_group(django_user_model, "editor", "Редакторы", ["wagtailadmin.access_admin"])
+
+
+@pytest.fixture
+def registry_admin_client(client, registry_admin):
+    client.force_login(registry_admin)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
