@@ -32,6 +32,7 @@ ENV PATH=/venv/bin:$PATH \
     PORT=8000 \
     WEB_CONCURRENCY=3
 
+# A home of its own: gunicorn puts its control socket in ~/.gunicorn.
 RUN groupadd --gid "$GID" profsites \
     && useradd --uid "$UID" --gid profsites --create-home --shell /usr/sbin/nologin profsites
 

@@ -81,6 +81,7 @@ messages: $(STAMP) ## Update and compile the Russian interface catalogue in loca
 	$(MANAGE) makemessages --locale=ru $(I18N_IGNORE)
 	$(MANAGE) compilemessages --locale=ru $(I18N_IGNORE)
 
-clean: ## Remove .venv, caches and collected static files (keeps var/db.sqlite3 and media)
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts static-collected $(VAR_DIR)/static
+clean: ## Remove .venv, caches, collected static and test files (keeps var/db.sqlite3, media)
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts static-collected $(VAR_DIR)/static \
+		$(VAR_DIR)/test-db.sqlite3 $(VAR_DIR)/test-media
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

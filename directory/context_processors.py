@@ -18,8 +18,12 @@ class SiteChrome:
         self.parent_url = parent.site.root_url + "/" if parent and parent.site_id else ""
         if self.root_page is not None:
             self.contacts = ContactsPage.for_site_root(self.root_page)
-            self.sections = list(self.root_page.get_children().live().in_menu().only("title",
-                "url_path", "path", "depth", "slug"))
+            self.sections = list(
+                self.root_page.get_children()
+                .live()
+                .in_menu()
+                .only("title", "url_path", "path", "depth", "slug")
+            )
         else:
             self.contacts = None
             self.sections = []

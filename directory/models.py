@@ -52,7 +52,9 @@ class Organization(index.Indexed, models.Model):
         "код в реестре",
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[\w.-]+$", "Код: буквы, цифры, точка, дефис, подчёркивание.")],
+        validators=[
+            RegexValidator(r"^[\w.-]+$", "Код: буквы, цифры, точка, дефис, подчёркивание.")
+        ],
     )
     name = models.CharField("полное наименование", max_length=500)
     short_name = models.CharField("краткое наименование", max_length=200)
@@ -99,13 +101,12 @@ class Organization(index.Indexed, models.Model):
 
     search_fields = [
         # The admin listing searches with autocomplete (prefix matching), which looks only at
-        # AutocompleteFields: each field to be found by a partial word is declared as one too.
+        # AutocompleteFields: the full name must be one too to be found by a partial word.
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("short_name"),
         index.AutocompleteField("short_name"),
         index.SearchField("code"),
-        index.AutocompleteField("code"),
         index.FilterField("kind"),
         index.FilterField("parent_id"),
         index.FilterField("site_id"),
@@ -136,7 +137,15 @@ class Organization(index.Indexed, models.Model):
                 fields=["kind"],
                 condition=Q(kind="regional"),
                 name="directory_single_regional_organization",
-                violation_error_message="Региональная организация в реестре может быть только одна.",
+                violation_error_message=(
+                    "Региональная организация в реестре может быть только одна."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["hostname"],
+                condition=~Q(hostname=""),
+                name="directory_unique_hostname",
+                violation_error_message="Этот адрес сайта уже указан у другой организации.",
             ),
             models.CheckConstraint(
                 condition=Q(kind="regional", parent__isnull=True)
@@ -166,13 +175,12 @@ class Organization(index.Indexed, models.Model):
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "Организация не может быть вышестоящей для себя."})
         if self.parent.kind != expected:
+            kind_label = self.Kind(self.kind).label.lower()
+            parent_label = self.Kind(expected).label.split(" ")[0].lower()
             raise ValidationError(
                 {
-                    "parent": "Вышестоящей для организации вида «%s» должна быть %s организация."
-                    % (
-                        self.Kind(self.kind).label.lower(),
-                        self.Kind(expected).label.split(" ")[0].lower(),
-                    )
+                    "parent": f"Вышестоящей для организации вида «{kind_label}» "
+                    f"должна быть {parent_label} организация."
                 }
             )
 
@@ -269,8 +277,4 @@ def organization_for_site(site):
     """The registry organization a Wagtail site belongs to (with its parent's site), or None."""
     if site is None:
         return None
-    return (
-        Organization.objects.select_related("parent__site", "site")
-        .filter(site=site)
-        .first()
-    )
+    return Organization.objects.select_related("parent__site", "site").filter(site=site).first()

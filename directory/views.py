@@ -1,10 +1,11 @@
 """Admin views of the registry (registered in wagtail_hooks.py)."""
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Q
 from django.utils.html import format_html
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.search.backends import get_search_backend
 
 from .filters import OrganizationFilterSet
@@ -33,17 +34,20 @@ class OrganizationIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("parent", "site")
 
     def search_queryset(self, queryset):
-        """Find the matches in the search index, then narrow the ordinary queryset to them.
+        """Names through the search index, codes by substring; then narrow the ordinary
+        queryset to the matches, so sorting and filters work as without a search.
 
-        Handing the filtered, ordered queryset to the search backend instead (Wagtail's default)
-        fails as soon as the list is sorted by a column that is not an index FilterField, and
-        the SQLite backend cannot restrict a search to named fields at all."""
+        Wagtail's default hands the filtered, ordered queryset to the search backend, which
+        fails when the list is sorted by a column that is not an index FilterField. Codes are
+        matched in the database because PostgreSQL's parser indexes "46-1001" as "46" and
+        "-1001" (a negative number), so the index cannot find a code by its parts."""
         if not self.is_searching:
             return queryset
+        query = self.search_query.strip()
         matches = get_search_backend(self.search_backend_name).autocomplete(
-            self.search_query, Organization.objects.only("pk"), order_by_relevance=False
+            query, Organization.objects.only("pk"), order_by_relevance=False
         )
-        return queryset.filter(pk__in=[match.pk for match in matches])
+        return queryset.filter(Q(pk__in=[match.pk for match in matches]) | Q(code__icontains=query))
 
 
 class OrganizationViewSet(ModelViewSet):

@@ -90,7 +90,8 @@ def create_default_site(organization: Organization, *, user=None) -> Site:
         HomePage(
             title=organization.short_name,
             slug=home_slug(organization),
-            intro=f"<p>Официальный сайт: {organization.name}.</p>",
+            intro="<p>Новости организации, публичные отчёты и контакты. Вступайте в Профсоюз — "
+            "вместе мы сильнее!</p>",
         ),
         user=user,
     )

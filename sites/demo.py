@@ -6,11 +6,11 @@ changes nothing."""
 
 import csv
 import io
-from decimal import Decimal
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from anyascii import anyascii
@@ -157,7 +157,7 @@ def seed(rows=None, *, today=None, log=print):
 
 
 def fill_demo_content(org, activity, today):
-    rng = random.Random(org.code)
+    rng = random.Random(org.code)  # noqa: S311 - deterministic demo data, not security
     spec = ACTIVITY[activity]
     home = org.site.root_page
     launched = aware(today - timedelta(days=rng.randint(370, 420)))
@@ -223,6 +223,21 @@ def backdate(pages, when):
     Revision.page_revisions.filter(object_id__in=[str(pk) for pk in ids]).update(created_at=when)
 
 
+FONT_FILES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+]
+
+
+def draw_text(draw, xy, text, size, fill):
+    """Cyrillic where the machine has a font for it; Pillow's built-in font only has Latin."""
+    for path in FONT_FILES:
+        if Path(path).exists():
+            draw.text(xy, text, fill=fill, font=ImageFont.truetype(path, size))
+            return
+    draw.text(xy, anyascii(text), fill=fill, font=ImageFont.load_default(size=size))
+
+
 def make_image(org, collection, n, rng):
     color = PALETTE[(rng.randrange(len(PALETTE)) + n) % len(PALETTE)]
     picture = PILImage.new("RGB", (960, 540), color)
@@ -231,8 +246,7 @@ def make_image(org, collection, n, rng):
         x, y, r = rng.randrange(960), rng.randrange(540), rng.randrange(40, 180)
         shade = tuple(min(255, c + rng.randrange(30, 90)) for c in color)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)
-    font = ImageFont.load_default(size=40)
-    draw.text((40, 460), org.short_name[:40], fill=(255, 255, 255), font=font)
+    draw_text(draw, (40, 460), org.short_name[:40], 36, (255, 255, 255))
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=80)
     image_model = get_image_model()
@@ -247,17 +261,19 @@ def make_image(org, collection, n, rng):
 def make_report_pdf(org, collection, year):
     page = PILImage.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(page)
-    font = ImageFont.load_default(size=36)
     lines = [f"Публичный отчёт за {year} год", org.short_name, org.name[:60], org.chair]
     for n, line in enumerate(lines):
-        draw.text((100, 150 + n * 70), line, fill="black", font=font)
+        draw_text(draw, (100, 150 + n * 70), line, 36, "black")
     buffer = io.BytesIO()
     page.save(buffer, "PDF")
-    return get_document_model().objects.create(
+    document = get_document_model()(
         title=f"Публичный отчёт за {year} год — {org.short_name}",
         file=ContentFile(buffer.getvalue(), name=f"otchet-{org.code}-{year}.pdf"),
         collection=collection,
     )
+    document._set_document_file_metadata()  # size and hash, as an upload in the admin sets them
+    document.save()
+    return document
 
 
 def ensure_admin():

@@ -43,9 +43,7 @@ class OrganizationFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"46-{n:05d}")
     kind = Organization.Kind.PRIMARY
     short_name = factory.Sequence(lambda n: f"ППО школы № {n}")
-    name = factory.LazyAttribute(
-        lambda o: f"{o.short_name} Общероссийского Профсоюза образования"
-    )
+    name = factory.LazyAttribute(lambda o: f"{o.short_name} Общероссийского Профсоюза образования")
     parent = factory.LazyAttribute(lambda o: _default_parent(o.kind))
     district = "Курский район"
     members_count = 25

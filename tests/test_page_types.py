@@ -91,6 +91,8 @@ def test_only_one_section_of_a_kind_per_site(admin_client, model, factory):
     assert model.can_create_at(other_home)
     # Not offered among the page types that can be added to this home page...
     response = admin_client.get(reverse("wagtailadmin_pages:add_subpage", args=[home.pk]))
+    assert response.status_code == 200
+    assert add_url(StandardPage, home) in response.content.decode()
     assert add_url(model, home) not in response.content.decode()
     # ...and refused when asked for directly; another site still gets its own.
     response = admin_client.get(add_url(model, home))

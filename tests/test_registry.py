@@ -82,14 +82,15 @@ def test_primarys_parent_must_be_territorial():
 @pytest.mark.parametrize("kind", [Kind.TERRITORIAL, Kind.PRIMARY])
 def test_parent_is_required_below_regional(kind):
     assert errors_of(new(kind)) == {"parent": ["Укажите вышестоящую организацию."]}
+    # The database holds the line too, for code that skips validation.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        new(kind).save()
 
 
 def test_organization_cannot_be_its_own_parent():
     territorial = factories.TerritorialOrganizationFactory()
     territorial.parent = territorial
-    assert errors_of(territorial) == {
-        "parent": ["Организация не может быть вышестоящей для себя."]
-    }
+    assert errors_of(territorial) == {"parent": ["Организация не может быть вышестоящей для себя."]}
 
 
 def test_missing_kind_is_a_field_error_not_a_crash():

@@ -108,7 +108,10 @@ class TestSiteBuilder:
         assert Page.objects.count() == pages
 
     def test_taken_hostname_is_refused_and_nothing_is_left_behind(self, region):
-        clash = org("primary", "46-01-002", "ППО СОШ № 6", "school5-zh", region["territorial"])
+        Site.objects.create(
+            hostname="taken.localhost", port=80, root_page=region["other"].site.root_page
+        )
+        clash = org("primary", "46-01-002", "ППО СОШ № 6", "taken", region["territorial"])
         pages, sites = Page.objects.count(), Site.objects.count()
         with pytest.raises(ValidationError, match="уже занят"):
             create_default_site(clash)
