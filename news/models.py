@@ -17,7 +17,9 @@ NEWS_PER_PAGE = 10
 
 
 class NewsPageTag(TaggedItemBase):
-    content_object = ParentalKey("news.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "news.NewsPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
 
 class NewsPageQuerySet(PageQuerySet):

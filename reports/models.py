@@ -155,6 +155,8 @@ class PublicReportPage(Page):
         )
         if clash:
             raise ValidationError(
-                {"year": _("This organization already has a public report for %(year)s.")
-                 % {"year": self.year}}
+                {
+                    "year": _("This organization already has a public report for %(year)s.")
+                    % {"year": self.year}
+                }
             )
