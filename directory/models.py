@@ -89,6 +89,25 @@ class Organization(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="organization",
     )
+    home_page = models.ForeignKey(
+        "home.HomePage",
+        verbose_name="главная страница",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Корень дерева страниц организации; остаётся и после отключения сайта.",
+    )
+    editors_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name="группа редакторов",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="organization",
+    )
     collection = models.OneToOneField(
         "wagtailcore.Collection",
         verbose_name="коллекция медиафайлов",
@@ -132,6 +151,7 @@ class Organization(index.Indexed, models.Model):
         verbose_name = "организация"
         verbose_name_plural = "организации"
         ordering = ["kind", "name"]
+        permissions = [("onboard_organization", "Может создавать и отключать сайты организаций")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind"],

@@ -1,15 +1,31 @@
 """Admin views of the registry (registered in wagtail_hooks.py)."""
 
+import logging
+
+from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.db.models import Q
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.search.backends import get_search_backend
 
 from .filters import OrganizationFilterSet
+from .forms import OrganizationImportForm
+from .importing import COLUMNS, import_rows
 from .models import Organization
+
+logger = logging.getLogger(__name__)
 
 NO_SITE = "нет сайта"
 
@@ -29,6 +45,24 @@ def members(organization):
 
 
 class OrganizationIndexView(generic.IndexView):
+    import_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.import_url_name and all(
+            self.user_has_permission(action) for action in OrganizationImportView.required_actions
+        ):
+            buttons.append(
+                HeaderButton(
+                    "Импорт из файла",
+                    url=reverse(self.import_url_name),
+                    icon_name="upload",
+                    priority=1100,  # after «Добавить»
+                )
+            )
+        return buttons
+
     def get_base_queryset(self):
         # Parent and site are shown on every row: join them instead of one query per row.
         return super().get_base_queryset().select_related("parent", "site")
@@ -48,6 +82,60 @@ class OrganizationIndexView(generic.IndexView):
             query, Organization.objects.only("pk"), order_by_relevance=False
         )
         return queryset.filter(Q(pk__in=[match.pk for match in matches]) | Q(code__icontains=query))
+
+
+class OrganizationImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Upload of the membership registry's CSV export (see `directory.importing`). Importing
+    creates and changes organizations, so it needs both permissions."""
+
+    model = Organization
+    required_actions = ("add", "change")
+    form_class = OrganizationImportForm
+    template_name = "directory/import_organizations.html"
+    page_title = "Импорт из файла"
+    header_icon = "upload"
+    index_url_name = None
+    import_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not all(self.user_has_permission(action) for action in self.required_actions):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(Organization._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_url=reverse(self.import_url_name),
+            submit_button_label="Загрузить",
+            submit_button_active_label="Загрузка…",
+            columns=COLUMNS,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            result = import_rows(form.cleaned_data["rows"], dry_run=form.cleaned_data["dry_run"])
+        except DatabaseError:
+            logger.exception("Registry import failed")
+            messages.error(
+                self.request,
+                "Импорт не выполнен из-за ошибки базы данных; в реестр ничего не записано. "
+                "Попробуйте ещё раз.",
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        # A fresh form: after a check, the next upload is usually the import itself.
+        return self.render_to_response(
+            self.get_context_data(form=self.get_form_class()(), result=result)
+        )
 
 
 class OrganizationViewSet(ModelViewSet):
@@ -74,3 +162,15 @@ class OrganizationViewSet(ModelViewSet):
     ]
     filterset_class = OrganizationFilterSet
     copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(import_url_name=self.get_url_name("import"), **kwargs)
+
+    @property
+    def import_view(self):
+        return self.construct_view(
+            OrganizationImportView, import_url_name=self.get_url_name("import")
+        )
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("import/", self.import_view, name="import")]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SitesConfig(AppConfig):
@@ -7,3 +8,9 @@ class SitesConfig(AppConfig):
     name = "sites"
     label = "platform"
     verbose_name = "Сеть сайтов"
+
+    def ready(self):
+        from . import signals  # noqa: F401
+        from .roles import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self)

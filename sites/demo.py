@@ -16,6 +16,7 @@ from pathlib import Path
 from anyascii import anyascii
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -26,11 +27,13 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision
 
+from directory.importing import import_rows
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 
-from .building import add_published_child, collection_for, create_default_site
+from .building import add_published_child
+from .onboarding import onboard
 
 DEMO_CSV = Path(__file__).resolve().parent / "demo_data" / "region.csv"
 ADMIN_USERNAME = "admin"
@@ -96,40 +99,13 @@ def read_rows(path=DEMO_CSV):
 
 
 def upsert_organizations(rows):
-    """Create or update the registry from the demo rows; parents first."""
-    created = updated = 0
-    order = {"regional": 0, "territorial": 1, "primary": 2}
-    for row in sorted(rows, key=lambda r: order[r["kind"]]):
-        values = {
-            "name": row["name"],
-            "short_name": row["short_name"],
-            "kind": row["kind"],
-            "parent": Organization.objects.get(code=row["parent_code"])
-            if row["parent_code"]
-            else None,
-            "district": row["district"],
-            "address": row["address"],
-            "phone": row["phone"],
-            "email": row["email"],
-            "chair": row["chair"],
-            "members_count": int(row["members"]) if row["members"] else None,
-            "hostname": row["hostname"],
-        }
-        org = Organization.objects.filter(code=row["code"]).first()
-        if org is None:
-            org = Organization(code=row["code"], **values)
-            org.full_clean()
-            org.save()
-            created += 1
-            continue
-        changed = [name for name, value in values.items() if getattr(org, name) != value]
-        if changed:
-            for name in changed:
-                setattr(org, name, values[name])
-            org.full_clean()
-            org.save(update_fields=changed)
-            updated += 1
-    return created, updated
+    """Create or update the registry from the demo rows through the registry import; the demo
+    data must be valid, so any bad row undoes the whole load."""
+    with transaction.atomic():
+        result = import_rows(rows)
+        if result.errors:
+            raise ValidationError([str(error) for error in result.errors])
+    return len(result.created), len(result.updated)
 
 
 def seed(rows=None, *, today=None, log=print):
@@ -148,7 +124,8 @@ def seed(rows=None, *, today=None, log=print):
         if org.site_id:
             continue
         with transaction.atomic():
-            create_default_site(org)
+            onboard(org)
+            org.refresh_from_db()
             fill_demo_content(org, row.get("demo_activity") or "current", today)
         result.created_sites += 1
         log(f"  сайт создан: {org.site.root_url}/  ({org.short_name})")
@@ -164,7 +141,7 @@ def fill_demo_content(org, activity, today):
     backdate(Page.objects.descendant_of(home, inclusive=True), launched)
     if spec["last_news"] is None:
         return
-    collection = collection_for(org)
+    collection = org.collection
     images = [make_image(org, collection, n, rng) for n in range(3)]
     news_index = NewsIndexPage.objects.child_of(home).get()
     last = today - timedelta(days=rng.randint(*spec["last_news"]))

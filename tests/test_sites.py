@@ -13,7 +13,8 @@ from directory.models import ContactsPage
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites.building import add_published_child, create_default_site
+from sites.building import add_published_child
+from sites.onboarding import onboard
 
 from . import factories
 
@@ -47,7 +48,7 @@ def region():
     primary = org("primary", "46-01-001", "ППО СОШ № 5", "school5-zh", territorial)
     other = org("territorial", "46-02", "Рыльская районная организация", "rylsk", regional)
     for organization in (regional, territorial, primary, other):
-        create_default_site(organization)
+        onboard(organization)
         organization.refresh_from_db()
     return {"regional": regional, "territorial": territorial, "primary": primary, "other": other}
 
@@ -101,10 +102,9 @@ class TestSiteBuilder:
         site = region["regional"].site
         assert (site.hostname, site.is_default_site) == ("localhost", True)
 
-    def test_second_site_for_the_same_organization_is_refused(self, region):
+    def test_onboarding_twice_makes_no_second_site(self, region):
         pages = Page.objects.count()
-        with pytest.raises(ValidationError, match="уже есть сайт"):
-            create_default_site(region["primary"])
+        assert not onboard(region["primary"]).changed, "a second run changes nothing"
         assert Page.objects.count() == pages
 
     def test_taken_hostname_is_refused_and_nothing_is_left_behind(self, region):
@@ -114,7 +114,7 @@ class TestSiteBuilder:
         clash = org("primary", "46-01-002", "ППО СОШ № 6", "taken", region["territorial"])
         pages, sites = Page.objects.count(), Site.objects.count()
         with pytest.raises(ValidationError, match="уже занят"):
-            create_default_site(clash)
+            onboard(clash)
         assert (Page.objects.count(), Site.objects.count()) == (pages, sites)
         clash.refresh_from_db()
         assert clash.site is None

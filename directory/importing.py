@@ -1,0 +1,419 @@
+"""Import of the membership registry's CSV export into the registry (`Organization`).
+
+One path for the `import_orgs` command, the admin upload form and the demo seed. The file is
+what Excel in Russia writes: comma- or semicolon-separated, UTF-8 (with or without a BOM) or
+Windows-1251, CRLF line endings. Rows are upserted by `code` and validated with the model's own
+rules (`full_clean()`); an invalid row is reported with its line number and a reason in Russian
+and the valid rows are still imported, all of them in one transaction.
+
+Rows are saved parents first, whatever their order in the file, so that each row is validated
+against its parent as it will be saved, and a row validated after an earlier one sees it in the
+database (a second regional organization or a hostname used twice in the file is refused by the
+model's constraints, not by rules repeated here). A dry run does the same work and rolls the
+transaction back, so it reports exactly what the import would do.
+"""
+
+import csv
+import io
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.text import capfirst
+from wagtail.log_actions import log
+
+from .models import Organization
+
+COLUMNS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent_code",
+    "district",
+    "address",
+    "phone",
+    "email",
+    "chair",
+    "members",
+    "hostname",
+)
+# Model fields set from a column of the same name; `members` and `parent_code` are converted.
+PLAIN_FIELDS = ("name", "short_name", "kind", "district", "address", "phone", "email", "chair")
+IMPORTED_FIELDS = ("code", *PLAIN_FIELDS, "members_count", "hostname", "parent")
+COLUMN_FOR_FIELD = {"members_count": "members", "parent": "parent_code"}
+
+DELIMITERS = (",", ";", "\t")
+# Spaces Excel and people put between thousands: "46 831", "46 831" (NBSP), narrow NBSP.
+THOUSANDS_SEPARATORS = re.compile(r"[\s\u00a0\u202f']")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (zip), .xls (OLE)
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (not a CSV, a required column missing…).
+    The message is in Russian and meant for the user; nothing has been written."""
+
+
+class RowError(NamedTuple):
+    line: int  # the physical line of the file; the header is line 1
+    code: str
+    message: str
+
+    def __str__(self):
+        where = f"код {self.code}" if self.code else "без кода"
+        return f"строка {self.line} ({where}): {self.message}"
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool = False
+    total: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary(self):
+        return (
+            f"Создано: {len(self.created)}, обновлено: {len(self.updated)}, "
+            f"без изменений: {len(self.unchanged)}, ошибок: {len(self.errors)}"
+        )
+
+
+@dataclass
+class SourceRow:
+    """One data row of the file: its physical line and its values by column name."""
+
+    line: int
+    values: dict[str, str]
+    problem: str | None = None  # why the row cannot be imported, once known
+
+    @property
+    def code(self):
+        return self.values["code"]
+
+    @property
+    def parent_code(self):
+        return self.values["parent_code"]
+
+
+# Reading the file ---------------------------------------------------------------------------
+
+
+def parse_file(source):
+    """The data rows of a registry export. `source` is the file's bytes, a path, or an open
+    binary file (an upload). Raises ImportFileError if the file as a whole is unusable."""
+    return parse_text(decode(read_bytes(source)))
+
+
+def read_bytes(source):
+    if isinstance(source, bytes | bytearray):
+        return bytes(source)
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as handle:
+            return handle.read()
+    if hasattr(source, "chunks"):  # a Django upload: may live in a temporary file
+        return b"".join(source.chunks())
+    return source.read()
+
+
+def decode(data):
+    """UTF-8 (a BOM is dropped) or, failing that, Windows-1251: what Excel saves in Russia."""
+    if data.startswith(EXCEL_SIGNATURES):
+        raise ImportFileError(
+            "Это книга Excel, а не CSV. Откройте её в Excel и сохраните как «CSV UTF-8 "
+            "(разделитель — запятая)» или «CSV (разделители — точка с запятой)»."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError:
+            text = None
+    if text is None or CONTROL_CHARACTERS.search(text):
+        raise ImportFileError(
+            "Файл не похож на таблицу CSV: в нём двоичные данные. Загрузите выгрузку реестра, "
+            "сохранённую как CSV в кодировке UTF-8 или Windows-1251."
+        )
+    return text
+
+
+def sniff_delimiter(header_line):
+    """The separator the header uses most: the column names themselves contain none."""
+    return max(DELIMITERS, key=header_line.count)
+
+
+def parse_text(text):
+    if not text.strip():
+        raise ImportFileError("Файл пуст.")
+    header_line = text.lstrip("\r\n").splitlines()[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(header_line))
+    try:
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:
+            raise ImportFileError("Файл пуст.")
+        header_end = reader.line_num
+        columns = [cell.strip().lower() for cell in header]
+        index = check_columns(columns)
+        rows = []
+        start = header_end + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines, or Excel's trailing ";;;;" lines
+            rows.append(make_row(line, cells, columns, index))
+    except csv.Error as error:
+        raise ImportFileError(f"Строка {reader.line_num}: файл CSV повреждён ({error}).") from None
+    return rows
+
+
+def check_columns(columns):
+    """Position of each required column; raises if one is missing or given twice."""
+    missing = [name for name in COLUMNS if name not in columns]
+    if missing:
+        raise ImportFileError(
+            f"В первой строке файла нет обязательных столбцов: {', '.join(missing)}. "
+            f"Первая строка должна содержать названия столбцов: {', '.join(COLUMNS)}."
+        )
+    repeated = sorted({name for name in COLUMNS if columns.count(name) > 1})
+    if repeated:
+        raise ImportFileError(f"Столбцы повторяются в первой строке: {', '.join(repeated)}.")
+    return {name: columns.index(name) for name in COLUMNS}
+
+
+def make_row(line, cells, columns, index):
+    cells = [cell.strip() for cell in cells]
+    values = {name: cells[i] if i < len(cells) else "" for name, i in index.items()}
+    row = SourceRow(line, values)
+    extra = cells[len(columns) :]
+    if len(cells) < len(columns):
+        row.problem = (
+            f"В строке {len(cells)} значений, а в заголовке {len(columns)} столбцов: "
+            "строка обрезана или значение с переводом строки не заключено в кавычки."
+        )
+    elif any(extra):
+        row.problem = (
+            f"В строке {len(columns) + len(extra)} значений, а в заголовке {len(columns)} "
+            "столбцов: вероятно, значение с разделителем (запятой или точкой с запятой) не "
+            "заключено в кавычки."
+        )
+    return row
+
+
+def rows_from_mappings(rows, first_line=2):
+    """Rows given as mappings (e.g. from csv.DictReader), numbered as lines of a file."""
+    result = []
+    for line, mapping in enumerate(rows, start=first_line):
+        if line == first_line:
+            check_columns(list(mapping))
+        values = {name: (mapping.get(name) or "").strip() for name in COLUMNS}
+        result.append(SourceRow(line, values))
+    return result
+
+
+# Importing ----------------------------------------------------------------------------------
+
+
+def import_file(source, *, dry_run=False, progress=None):
+    """Parse and import a registry export (see `parse_file` for `source`)."""
+    return import_rows(parse_file(source), dry_run=dry_run, progress=progress)
+
+
+def import_rows(
+    rows: Iterable[SourceRow | Mapping[str, str]],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Create or update organizations by code. Invalid rows are reported and skipped; the valid
+    ones are saved in one transaction (rolled back when `dry_run`). `progress(done, total)` is
+    called after each row."""
+    rows = list(rows)
+    if rows and not isinstance(rows[0], SourceRow):
+        rows = rows_from_mappings(rows)
+    result = ImportResult(dry_run=dry_run, total=len(rows))
+    for row in rows:
+        row.problem = row.problem or check_row(row)
+    by_code, repeated = index_codes(rows)
+    ordered = order_parents_first(rows, by_code)
+    codes = {row.code for row in rows} | {row.parent_code for row in rows}
+    existing = Organization.objects.in_bulk(list(codes - {""}), field_name="code")
+    saved = {}  # code -> organization saved (or found unchanged) by this import
+    with transaction.atomic():
+        for done, row in enumerate(ordered, start=1):
+            problem = (
+                row.problem
+                or parent_problem(row, by_code, repeated, saved)
+                or save_row(row, existing, saved, result)
+            )
+            if problem:
+                result.errors.append(RowError(row.line, row.code, problem))
+            if progress:
+                progress(done, len(ordered))
+        if dry_run:
+            transaction.set_rollback(True)
+    result.errors.sort()
+    return result
+
+
+def check_row(row):
+    """What is wrong with a row on its own, before the model's rules, or None."""
+    if not row.code:
+        return f"{label('code')}: Не указан — строку не с чем сопоставить в реестре."
+    kind = row.values["kind"]
+    if kind.lower() not in Organization.Kind.values:
+        shown = f"Неизвестный вид «{kind}»" if kind else "Не указан"
+        return f"{label('kind')}: {shown}; допустимы regional, territorial, primary."
+    members = row.values["members"]
+    if not re.fullmatch(r"(-?\d+)?", THOUSANDS_SEPARATORS.sub("", members)):
+        return f"{label('members_count')}: «{members}» — не целое число."
+    return None
+
+
+def index_codes(rows):
+    """Rows by code, and the lines of codes found on more than one line: all those rows are
+    refused, since the file does not say which of them is right."""
+    lines = defaultdict(list)
+    for row in rows:
+        if row.code:
+            lines[row.code].append(row.line)
+    repeated = {code: found for code, found in lines.items() if len(found) > 1}
+    for row in rows:
+        if row.code in repeated and not row.problem:
+            others = ", ".join(str(line) for line in repeated[row.code] if line != row.line)
+            row.problem = (
+                f"Код {row.code} повторяется в файле (также в строке {others}); "
+                "ни одна из этих строк не загружена."
+            )
+    by_code = {row.code: row for row in rows if row.code and row.code not in repeated}
+    return by_code, repeated
+
+
+def order_parents_first(rows, by_code):
+    """The rows with every parent defined in the file before its children, in file order
+    otherwise. Rows whose parent codes run in a loop are refused."""
+    depth = {}  # code -> number of ancestors defined in the file
+    for row in rows:
+        path, on_path = [], set()
+        current = row
+        while current is not None and current.code not in depth:
+            if current.code in on_path:
+                loop = path[path.index(current) :]
+                chain = " → ".join(member.code for member in [*loop, current])
+                for member in loop:
+                    member.problem = member.problem or (
+                        f"Вышестоящие организации ссылаются друг на друга по кругу: {chain}."
+                    )
+                    depth[member.code] = 0
+                path = path[: path.index(current)]
+                break
+            path.append(current)
+            on_path.add(current.code)
+            parent = by_code.get(current.parent_code)
+            current = parent if parent is not current else None
+        level = depth[current.code] if current is not None else -1
+        for member in reversed(path):
+            level += 1
+            depth[member.code] = level
+    return sorted(rows, key=lambda row: depth.get(row.code, 0))
+
+
+def parent_problem(row, by_code, repeated, saved):
+    """Why the row's parent cannot be used, if it is defined in the file (parents only in the
+    registry are looked up when the row is saved)."""
+    code = row.parent_code
+    if not code or code in saved:
+        return None
+    if code == row.code:
+        return f"{label('parent')}: Организация не может быть вышестоящей для себя."
+    if code in repeated:
+        lines = ", ".join(map(str, repeated[code]))
+        return f"Вышестоящая организация {code} не загружена: её код повторяется (строки {lines})."
+    if code in by_code:
+        return (
+            f"Вышестоящая организация {code} не загружена из-за ошибки в строке "
+            f"{by_code[code].line}."
+        )
+    return None
+
+
+def save_row(row, existing, saved, result):
+    """Validate one row with the model's rules and save it if it changes anything. Returns the
+    problem, or None."""
+    values = row.values
+    parent = None
+    if row.parent_code:
+        parent = saved.get(row.parent_code) or existing.get(row.parent_code)
+        if parent is None:
+            return (
+                f"{label('parent')}: Организация с кодом {row.parent_code} не найдена ни в файле, "
+                "ни в реестре."
+            )
+    members = THOUSANDS_SEPARATORS.sub("", values["members"])
+    wanted = {name: values[name] for name in PLAIN_FIELDS}
+    wanted["kind"] = values["kind"].lower()
+    wanted["members_count"] = int(members) if members else None
+    wanted["hostname"] = values["hostname"]
+
+    organization = existing.get(row.code)
+    is_new = organization is None
+    if is_new:
+        organization = Organization(code=row.code)
+    changed = [name for name, value in wanted.items() if getattr(organization, name) != value]
+    for name in changed:
+        setattr(organization, name, wanted[name])
+    if organization.parent_id != (parent.pk if parent else None):
+        changed.append("parent")
+    # The parent as saved in this import (its kind may have just changed), and no query for it.
+    organization.parent = parent
+
+    try:
+        # Fields the import does not set (site, collection…) are left out: nothing changes
+        # them here, and checking them would cost a query each.
+        organization.full_clean(
+            exclude=[f.name for f in Organization._meta.fields if f.name not in IMPORTED_FIELDS]
+        )
+    except ValidationError as error:
+        if not is_new:
+            organization.refresh_from_db()  # keep the registry's values, in memory too
+        return describe(error)
+
+    if is_new:
+        organization.save()
+        log(instance=organization, action="wagtail.create", content_changed=True)
+        result.created.append(row.code)
+    elif changed:
+        organization.save(update_fields=changed)
+        log(instance=organization, action="wagtail.edit", content_changed=True)
+        result.updated.append(row.code)
+    else:
+        result.unchanged.append(row.code)
+    saved[row.code] = organization
+    return None
+
+
+def describe(error):
+    """A ValidationError as one line: «Field (column): message. Field (column): message.»"""
+    parts = []
+    for name, messages in error.message_dict.items():
+        text = " ".join(messages)
+        parts.append(text if name == NON_FIELD_ERRORS else f"{label(name)}: {text}")
+    return " ".join(parts)
+
+
+def label(name):
+    """How a message names a field: its Russian name and the file's column, e.g.
+    «Членов профсоюза (members)»."""
+    verbose_name = Organization._meta.get_field(name).verbose_name
+    return f"{capfirst(verbose_name)} ({COLUMN_FOR_FIELD.get(name, name)})"

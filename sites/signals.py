@@ -1,0 +1,25 @@
+"""Keep the derived rights in step when the registry changes a primary's parent."""
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from directory.models import Organization
+
+
+@receiver(pre_save, sender=Organization)
+def remember_parent(sender, instance, **kwargs):
+    if instance.pk and not kwargs.get("raw"):
+        instance._previous_parent_id = (
+            Organization.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Organization)
+def follow_parent_change(sender, instance, created, **kwargs):
+    from .onboarding import reconcile_rights
+
+    previous = getattr(instance, "_previous_parent_id", None)
+    if created or kwargs.get("raw") or previous == instance.parent_id:
+        return
+    for parent in Organization.objects.filter(pk__in=[previous, instance.parent_id]):
+        reconcile_rights(parent)
