@@ -196,17 +196,17 @@ def make_row(line, cells, columns, index):
     cells = [cell.strip() for cell in cells]
     values = {name: cells[i] if i < len(cells) else "" for name, i in index.items()}
     row = SourceRow(line, values)
-    extra = cells[len(columns) :]
+    # Excel writes as many values on every line as in the header: a different count means a
+    # broken line, and its values would land in the wrong columns.
     if len(cells) < len(columns):
         row.problem = (
-            f"В строке {len(cells)} значений, а в заголовке {len(columns)} столбцов: "
-            "строка обрезана или значение с переводом строки не заключено в кавычки."
+            f"В строке {len(cells)} значений, а в заголовке {len(columns)} столбцов: строка "
+            "обрезана или значение с переводом строки не заключено в кавычки."
         )
-    elif any(extra):
+    elif len(cells) > len(columns):
         row.problem = (
-            f"В строке {len(columns) + len(extra)} значений, а в заголовке {len(columns)} "
-            "столбцов: вероятно, значение с разделителем (запятой или точкой с запятой) не "
-            "заключено в кавычки."
+            f"В строке {len(cells)} значений, а в заголовке {len(columns)} столбцов: вероятно, "
+            "значение с разделителем (запятой или точкой с запятой) не заключено в кавычки."
         )
     return row
 
