@@ -79,8 +79,19 @@ class OnboardingResult:
         return bool(self.created or self.invited)
 
 
+def _perms(keys):
+    """Permission objects for (app_label, codename) pairs, in one query, in the given order."""
+    found = {
+        (perm.content_type.app_label, perm.codename): perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            codename__in=[codename for _, codename in keys]
+        )
+    }
+    return [found[key] for key in keys]
+
+
 def _perm(app_label, codename):
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    return _perms([(app_label, codename)])[0]
 
 
 # Hostnames ---------------------------------------------------------------------------------
@@ -176,15 +187,34 @@ def _fill_placeholders(page, organization):
             page.body = [(block["type"], block["value"]) for block in filled]
 
 
-def copy_template_tree(organization, *, user=None):
-    """A published copy of the site template for `organization`, as the child of the root."""
-    template = site_template()
+@dataclass(frozen=True)
+class TemplateSnapshot:
+    """The site template's pages as their latest drafts, read once for any number of copies."""
+
+    pages: list  # (draft page, path of its parent in the template or None for the root)
+
+    @classmethod
+    def take(cls):
+        template = site_template()
+        sources = Page.objects.descendant_of(template, inclusive=True).order_by("path")
+        return cls(
+            [
+                (
+                    source.get_latest_revision_as_object(),
+                    None if source.pk == template.pk else source.path[: -source.steplen],
+                    source.path,
+                )
+                for source in sources.specific()
+            ]
+        )
+
+
+def copy_template_tree(organization, *, user=None, template=None):
+    """A published copy of the site template for `organization`, as a child of the root."""
+    template = template or TemplateSnapshot.take()
     now = timezone.now()
-    new_parents = {}
-    home = None
-    sources = Page.objects.descendant_of(template, inclusive=True).order_by("path")
-    for source in sources.specific():
-        draft = source.get_latest_revision_as_object()
+    new_pages = {}
+    for draft, parent_path, path in template.pages:
         exclude = draft.default_exclude_fields_in_copy + draft.exclude_fields_in_copy
         copy, children = _copy(
             draft,
@@ -195,19 +225,17 @@ def copy_template_tree(organization, *, user=None):
             if hasattr(child, "translation_key"):
                 child.translation_key = uuid.uuid4()
         _fill_placeholders(copy, organization)
-        if source.pk == template.pk:
+        if parent_path is None:
             copy.title = copy.draft_title = organization.short_name
             copy.slug = _home_slug(organization)
             parent = Page.get_first_root_node()
         else:
-            parent = new_parents[source.path[: -source.steplen]]
+            parent = new_pages[parent_path]
         if isinstance(copy, ContactsPage):
             for name, value in organization.contact_defaults().items():
                 setattr(copy, name, value)
-        page = add_published_child(parent, copy, user=user, at=now)
-        new_parents[source.path] = page
-        home = home or page
-    return home
+        new_pages[path] = add_published_child(parent, copy, user=user, at=now, clean=False)
+    return new_pages[template.pages[0][2]]
 
 
 def _home_slug(organization):
@@ -216,6 +244,18 @@ def _home_slug(organization):
     while Page.objects.filter(depth=2, slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def append_collection(name):
+    """A new top-level collection, added last. `Collection.add_child()` keeps siblings sorted
+    by name and so rewrites the path of every collection after the new one: with hundreds of
+    organizations that is hundreds of UPDATEs per onboarding. The admin sorts them anyway."""
+    root = Collection.get_first_root_node()
+    last = Collection.objects.filter(depth=root.depth + 1).order_by("-path").first()
+    path = last._inc_path() if last else Collection._get_path(root.path, root.depth + 1, 1)
+    collection = Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
+    Collection.objects.filter(pk=root.pk).update(numchild=root.get_children().count())
+    return collection
 
 
 # Rights --------------------------------------------------------------------------------------
@@ -239,11 +279,11 @@ def reconcile_rights(organization):
             scope += organization.children.filter(site__isnull=False).select_related("site")
     changed = False
 
-    page_perms = [_perm("wagtailcore", codename) for codename in PAGE_PERMISSIONS]
+    page_perms = _perms([("wagtailcore", codename) for codename in PAGE_PERMISSIONS])
     wanted = {(org.site.root_page_id, perm.pk) for org in scope for perm in page_perms}
     changed |= _sync(GroupPagePermission, group, "page_id", wanted)
 
-    collection_perms = [_perm(*key) for key in COLLECTION_PERMISSIONS]
+    collection_perms = _perms(COLLECTION_PERMISSIONS)
     wanted = {
         (org.collection_id, perm.pk)
         for org in scope
@@ -252,7 +292,7 @@ def reconcile_rights(organization):
     }
     changed |= _sync(GroupCollectionPermission, group, "collection_id", wanted)
 
-    site_perms = [_perm(*key) for key in SITE_SETTING_PERMISSIONS]
+    site_perms = _perms(SITE_SETTING_PERMISSIONS)
     wanted = {(org.site_id, perm.pk) for org in scope for perm in site_perms}
     changed |= _sync(GroupSitePermission, group, "site_id", wanted)
     return changed
@@ -343,7 +383,7 @@ def ensure_editors_group(organization, result):
     group, created = Group.objects.get_or_create(name=name)
     if created:
         result.created.append(f"группа «{name}»")
-    group.permissions.add(*[_perm(*key) for key in EDITOR_GLOBAL_PERMISSIONS])
+    group.permissions.add(*_perms(EDITOR_GLOBAL_PERMISSIONS))
     organization.editors_group = group
     organization.save(update_fields=["editors_group"])
     return group
@@ -358,11 +398,12 @@ def _bring_back_tree(home, result):
 
 
 @transaction.atomic
-def onboard(organization, *, hostname=None, editors=(), user=None):
+def onboard(organization, *, hostname=None, editors=(), user=None, template=None):
     """Create (or complete) everything that follows from the registry for `organization`.
 
     Validates first and raises ValidationError with a one-line Russian message, changing
-    nothing; otherwise all of it is one transaction."""
+    nothing; otherwise all of it is one transaction. A bulk run passes one `template`
+    snapshot (TemplateSnapshot.take()) for all its organizations."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     emails = check_emails(editors)
     if hostname:
@@ -385,7 +426,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None):
     organization.save(update_fields=["hostname"])
 
     if organization.home_page_id is None:
-        organization.home_page = copy_template_tree(organization, user=user)
+        organization.home_page = copy_template_tree(organization, user=user, template=template)
         organization.save(update_fields=["home_page"])
         result.created.append("дерево страниц из шаблона")
     elif organization.site_id is None:
@@ -404,9 +445,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None):
         result.created.append(f"сайт {site.root_url}/")
 
     if organization.collection_id is None:
-        collection = Collection.get_first_root_node().add_child(
-            name=editors_group_name(organization)
-        )
+        collection = append_collection(editors_group_name(organization))
         organization.collection = collection
         organization.save(update_fields=["collection"])
         result.created.append(f"коллекция «{collection.name}»")

@@ -64,10 +64,11 @@ class Command(BaseCommand):
             if parent is None:
                 raise CommandError(f"Организация с кодом «{parent_code}» не найдена в реестре.")
         organizations = list(onboarding.without_site(kind=kind, parent=parent))
+        template = onboarding.TemplateSnapshot.take()
         failed = 0
         for number, organization in enumerate(organizations, start=1):
             try:
-                result = onboarding.onboard(organization)
+                result = onboarding.onboard(organization, template=template)
             except ValidationError as error:
                 failed += 1
                 self.stderr.write(f"{organization.code} {organization}: ошибка: {message(error)}")
