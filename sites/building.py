@@ -99,8 +99,8 @@ def add_published_child(parent, page, *, user=None, at=None, clean=True):
         user=user,
         content=page.serializable_data(),
         object_str=str(page),
+        created_at=at,
     )
-    Revision.objects.filter(pk=revision.pk).update(created_at=at)
     Page.objects.filter(pk=page.pk).update(latest_revision=revision, live_revision=revision)
     page.latest_revision = page.live_revision = revision
     return page

@@ -7,7 +7,9 @@ from directory.models import Organization
 
 
 @receiver(pre_save, sender=Organization)
-def remember_parent(sender, instance, **kwargs):
+def remember_parent(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and "parent" not in update_fields:
+        return
     if instance.pk and not kwargs.get("raw"):
         instance._previous_parent_id = (
             Organization.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
