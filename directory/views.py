@@ -12,12 +12,12 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.views.generic import FormView
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.search.backends import get_search_backend
 
 from .filters import OrganizationFilterSet
@@ -45,7 +45,43 @@ def members(organization):
 
 
 class OrganizationIndexView(generic.IndexView):
+    """The registry listing. For regional admins it also offers «Создать сайт» on each
+    organization without a site, and checkboxes for the bulk action «Создать сайты»
+    (sites/views.py)."""
+
     import_url_name = None
+    template_name = "directory/organization_index.html"
+
+    @cached_property
+    def can_onboard(self):
+        return self.request.user.has_perm("directory.onboard_organization")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.can_onboard:
+            columns = [BulkActionsCheckboxColumn("bulk_actions", obj_type="snippet"), *columns]
+        return columns
+
+    def _get_title_column(self, *args, **kwargs):
+        # The bulk action checkboxes are described by the title cell, found by this id.
+        return super()._get_title_column(
+            *args, **kwargs, get_title_id=lambda instance: f"snippet_{instance.pk}_title"
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.can_onboard and instance.site_id is None:
+            buttons.insert(
+                0,
+                ListingButton(
+                    "Создать сайт",
+                    url=reverse("platform_onboard", args=[instance.pk]),
+                    icon_name="site",
+                    priority=5,
+                ),
+            )
+        return buttons
 
     @cached_property
     def header_buttons(self):
@@ -109,7 +145,7 @@ class OrganizationImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
                 "url": reverse(self.index_url_name),
                 "label": capfirst(Organization._meta.verbose_name_plural),
             },
-            {"url": "", "label": self.page_title},
+            {"label": self.page_title},
         ]
 
     def get_context_data(self, **kwargs):

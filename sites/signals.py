@@ -17,9 +17,11 @@ def remember_parent(sender, instance, update_fields=None, **kwargs):
 
 
 @receiver(post_save, sender=Organization)
-def follow_parent_change(sender, instance, created, **kwargs):
+def follow_parent_change(sender, instance, created, update_fields=None, **kwargs):
     from .onboarding import reconcile_rights
 
+    if update_fields is not None and "parent" not in update_fields:
+        return
     previous = getattr(instance, "_previous_parent_id", None)
     if created or kwargs.get("raw") or previous == instance.parent_id:
         return

@@ -44,11 +44,12 @@ def _user_in_group(django_user_model, username, group_name, permissions):
 
 @pytest.fixture
 def registry_admin(db, django_user_model):
-    """A regional admin: not a superuser, but the registry's model permissions."""
+    """Someone with the registry's model permissions and nothing else (the real regional
+    admins' group, sites/roles.py, has these and more)."""
     return _user_in_group(
         django_user_model,
         "registry-admin",
-        "Региональные администраторы",
+        "Ведение реестра",
         [
             "wagtailadmin.access_admin",
             "directory.add_organization",

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -310,6 +310,7 @@ def test_reported_lines_are_the_lines_of_the_file(tmp_path):
         (b"PK\x03\x04\x14\x00\x06\x00", "Это книга Excel, а не CSV."),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Файл не похож на таблицу CSV"),
     ],
+    ids=["empty", "no-columns", "xlsx", "png"],
 )
 def test_a_file_that_is_not_a_registry_export_is_refused_whole(tmp_path, data, message):
     factories.regional_organization()
@@ -558,6 +559,27 @@ def test_admin_check_only_shows_the_result_and_writes_nothing(registry_admin_cli
 
 
 @pytest.mark.django_db
+def test_a_database_failure_midway_leaves_the_registry_as_it_was(
+    registry_admin_client, monkeypatch
+):
+    save = Organization.save
+
+    def failing_save(organization, *args, **kwargs):
+        if organization.code == "46-01-001":
+            raise OperationalError("server closed the connection unexpectedly")
+        return save(organization, *args, **kwargs)
+
+    monkeypatch.setattr(Organization, "save", failing_save)
+
+    response = upload(registry_admin_client, csv_bytes(REGION))
+
+    assert "Импорт не выполнен из-за ошибки базы данных; в реестр ничего не записано." in (
+        page_text(response)
+    )
+    assert codes() == set()
+
+
+@pytest.mark.django_db
 def test_editor_cannot_import(editor_client):
     factories.regional_organization()
     before = codes()
@@ -598,6 +620,7 @@ def test_who_may_change_but_not_add_organizations_gets_no_import(client, django_
         (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 100, "Это книга Excel, а не CSV."),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Файл не похож на таблицу CSV"),
     ],
+    ids=["over-5-MB", "xlsx", "png"],
 )
 def test_admin_refuses_an_oversized_or_binary_file(registry_admin_client, data, message):
     factories.regional_organization()

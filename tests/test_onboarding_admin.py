@@ -137,3 +137,23 @@ def test_bulk_action_creates_sites_for_the_selected_and_skips_those_with_one(
     assert Organization.objects.get(pk=schools[1].pk).site_id
     assert Organization.objects.get(pk=territorial.pk).site_id
     assert Organization.objects.get(pk=schools[2].pk).site_id is None, "not selected"
+
+
+def test_registry_listing_offers_create_site_and_bulk_selection(regional_admin, territorial):
+    with_site = factories.TerritorialOrganizationFactory(code="46-02", hostname="rylsk")
+    regional_admin.post(onboard_url(with_site), {"hostname": "rylsk"})
+    listing = regional_admin.get(reverse("organizations:index"))
+    assert listing.status_code == 200
+    assert f'href="{onboard_url(territorial)}"' in listing.text
+    assert f'href="{onboard_url(with_site)}"' not in listing.text, "it already has a site"
+    assert "data-bulk-action-checkbox" in listing.text
+    assert "Создать сайты" in listing.text  # the bulk action's button in the footer
+
+
+def test_registry_listing_offers_editors_of_the_registry_no_onboarding(
+    registry_admin_client, territorial
+):
+    listing = registry_admin_client.get(reverse("organizations:index"))
+    assert listing.status_code == 200
+    assert onboard_url(territorial) not in listing.text
+    assert "data-bulk-action-checkbox" not in listing.text

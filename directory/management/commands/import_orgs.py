@@ -2,6 +2,7 @@
 registry, through `directory.importing` (the same path as the admin's upload form)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from directory.importing import ImportFileError, import_file
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
             raise CommandError(f"Файл не найден: {file}") from None
         except ImportFileError as error:
             raise CommandError(f"{error} Ничего не записано.") from None
+        except DatabaseError as error:
+            raise CommandError(
+                f"Импорт не выполнен из-за ошибки базы данных, ничего не записано: {error}"
+            ) from error
 
         for error in result.errors:
             self.stderr.write(str(error))
