@@ -24,20 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sites.settings.dev")
 
 PREFIX = "BENCH"
-HEADER = [
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "parent_code",
-    "district",
-    "address",
-    "phone",
-    "email",
-    "chair",
-    "members",
-    "hostname",
-]
 
 
 def generate(rows, regional_code, *, changed_every=0):
@@ -88,7 +74,9 @@ def generate(rows, regional_code, *, changed_every=0):
     if regional_code is None:
         lines.append([top, "Областная организация Профсоюза", "Областная", "regional"] + [""] * 8)
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows([HEADER, *lines])
+    from directory.importing import COLUMNS
+
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows([COLUMNS, *lines])
     return buffer.getvalue().encode("cp1251")
 
 

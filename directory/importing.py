@@ -20,20 +20,18 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import capfirst
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import ModelLogEntry
-from wagtail.search.backends import get_search_backends
-from wagtail.search.signal_handlers import post_save_signal_handler
+
+from home.search_index import index_in_batches, per_save_indexing_paused
 
 from .models import Organization
 
@@ -263,7 +261,7 @@ def import_rows(
     ordered = order_parents_first(rows, by_code)
     with transaction.atomic():
         registry = RegistryState({row.code for row in rows} | {row.parent_code for row in rows})
-        with search_index_per_save_paused():
+        with per_save_indexing_paused(Organization):
             for done, row in enumerate(ordered, start=1):
                 problem = (
                     row.problem
@@ -280,26 +278,9 @@ def import_rows(
             created = [registry.saved[code] for code in result.created]
             updated = [registry.saved[code] for code in result.updated]
             write_history(created, updated)
-            reindex(created + updated)
+            index_in_batches(created + updated)
     result.errors.sort()
     return result
-
-
-@contextmanager
-def search_index_per_save_paused():
-    """Organizations saved in the block are not indexed one by one. With the PostgreSQL search
-    backend each save's index update costs ~25 ms (it recomputes title norms over the whole
-    index), more than all the rest of an import; `reindex()` does it in batches, ~3 ms a row.
-
-    Signal receivers are per process: in a process serving several requests in threads, an
-    organization edited in the admin while an import runs would miss its index update.
-    Gunicorn's sync workers (and a management command) serve one thing at a time."""
-    paused = post_save.disconnect(post_save_signal_handler, sender=Organization)
-    try:
-        yield
-    finally:
-        if paused:
-            post_save.connect(post_save_signal_handler, sender=Organization)
 
 
 def write_history(created, updated):
@@ -325,13 +306,6 @@ def write_history(created, updated):
         ],
         batch_size=500,
     )
-
-
-def reindex(organizations, chunk_size=1000):
-    """Organizations into the search backends in batches, as Wagtail's `update_index` does."""
-    for backend in get_search_backends(with_auto_update=True):
-        for start in range(0, len(organizations), chunk_size):
-            backend.add_bulk(Organization, organizations[start : start + chunk_size])
 
 
 class RegistryState:

@@ -39,6 +39,7 @@ from wagtail.models.copying import _copy
 
 from directory.models import ContactsPage, Organization, validate_hostname
 from home.models import HomePage
+from home.search_index import index_in_batches, per_save_indexing_paused
 
 from .building import DEFAULT_SECTIONS, add_published_child
 from .models import NetworkSettings
@@ -213,6 +214,13 @@ class TemplateSnapshot:
 def copy_template_tree(organization, *, user=None, template=None):
     """A published copy of the site template for `organization`, as a child of the root."""
     template = template or TemplateSnapshot.take()
+    with per_save_indexing_paused(*{type(draft) for draft, _, _ in template.pages}):
+        new_pages = _copy_pages(template, organization, user)
+    index_in_batches(list(new_pages.values()))
+    return new_pages[template.pages[0][2]]
+
+
+def _copy_pages(template, organization, user):
     now = timezone.now()
     new_pages = {}
     for draft, parent_path, path in template.pages:
@@ -236,7 +244,7 @@ def copy_template_tree(organization, *, user=None, template=None):
             for name, value in organization.contact_defaults().items():
                 setattr(copy, name, value)
         new_pages[path] = add_published_child(parent, copy, user=user, at=now, clean=False)
-    return new_pages[template.pages[0][2]]
+    return new_pages
 
 
 def _home_slug(organization):

@@ -17,26 +17,13 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 from wagtail.test.utils import WagtailTestUtils
 
-from directory.importing import ImportFileError, import_file
+from directory.importing import COLUMNS, ImportFileError, import_file
 from directory.management.commands import import_orgs
 from directory.models import Organization
 
 from . import factories
 
-HEADER = [
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "parent_code",
-    "district",
-    "address",
-    "phone",
-    "email",
-    "chair",
-    "members",
-    "hostname",
-]
+HEADER = list(COLUMNS)
 INDEX_URL = reverse("organizations:index")
 IMPORT_URL = reverse("organizations:import")
 

@@ -370,3 +370,14 @@ class TestCommand:
 
         call_command("onboard_org", "--all-without-site", stdout=StringIO())
         assert not Organization.objects.filter(site__isnull=True).exists()
+
+
+def test_onboarded_pages_are_in_the_search_index(territorial):
+    """Onboarding indexes its pages in one batch rather than page by page: still findable."""
+    school = primary(territorial, "46-01-001", short_name="ППО Лицей № 21")
+    onboarding.onboard(school)
+    school.refresh_from_db()
+    found = StandardPage.objects.live().descendant_of(school.home_page).search("вступить")
+    assert [page.slug for page in found] == ["kak-vstupit"]
+    homes = Page.objects.live().search("Лицей")
+    assert school.home_page_id in [page.pk for page in homes]
