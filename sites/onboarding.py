@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -263,7 +264,7 @@ def append_collection(name):
     last = Collection.objects.filter(depth=root.depth + 1).order_by("-path").first()
     path = last._inc_path() if last else Collection._get_path(root.path, root.depth + 1, 1)
     collection = Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
-    Collection.objects.filter(pk=root.pk).update(numchild=root.get_children().count())
+    Collection.objects.filter(pk=root.pk).update(numchild=F("numchild") + 1)
     return collection
 
 

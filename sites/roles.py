@@ -57,6 +57,9 @@ def ensure_regional_admins_group():
     group, _ = Group.objects.get_or_create(name=REGIONAL_ADMINS)
     group.permissions.set(permissions(REGIONAL_ADMIN_PERMISSIONS))
     root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    if root_page is None or root_collection is None:
+        return group  # a flushed database (transactional tests): nothing to grant rights on
     page_perms = Permission.objects.filter(
         content_type__app_label="wagtailcore", codename__in=REGIONAL_ADMIN_PAGE_PERMISSIONS
     )
@@ -67,7 +70,6 @@ def ensure_regional_admins_group():
         GroupPagePermission.objects.get_or_create(
             group=group, page=root_page, permission=permission
         )
-    root_collection = Collection.get_first_root_node()
     collection_perms = permissions(REGIONAL_ADMIN_COLLECTION_PERMISSIONS)
     GroupCollectionPermission.objects.filter(group=group).exclude(
         collection=root_collection, permission__in=collection_perms

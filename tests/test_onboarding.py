@@ -381,3 +381,12 @@ def test_onboarded_pages_are_in_the_search_index(territorial):
     assert [page.slug for page in found] == ["kak-vstupit"]
     homes = Page.objects.live().search("Лицей")
     assert school.home_page_id in [page.pk for page in homes]
+
+
+def test_collections_can_still_be_added_in_the_admin_after_onboarding(territorial):
+    onboarding.onboard(territorial)
+    root = Collection.get_first_root_node()
+    root.refresh_from_db()
+    added = root.add_child(name="Фотоархив")  # what the admin's "Add collection" does
+    assert added.get_parent() == root
+    assert root.get_children().count() == Collection.objects.filter(depth=2).count()
