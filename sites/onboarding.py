@@ -11,6 +11,7 @@ deleting content, and onboarding again brings it back.
 
 import json
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
@@ -37,6 +38,8 @@ from wagtail.models import (
     Site,
 )
 from wagtail.models.copying import _copy
+from wagtail.models.reference_index import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from directory.models import ContactsPage, Organization, validate_hostname
 from home.models import HomePage
@@ -91,10 +94,6 @@ def _perms(keys):
         )
     }
     return [found[key] for key in keys]
-
-
-def _perm(app_label, codename):
-    return _perms([(app_label, codename)])[0]
 
 
 # Hostnames ---------------------------------------------------------------------------------
@@ -195,27 +194,37 @@ class TemplateSnapshot:
     """The site template's pages as their latest drafts, read once for any number of copies."""
 
     pages: list  # (draft page, path of its parent in the template or None for the root)
+    has_references: bool  # to images, documents or pages: copies then need reference index rows
 
     @classmethod
     def take(cls):
         template = site_template()
         sources = Page.objects.descendant_of(template, inclusive=True).order_by("path")
-        return cls(
-            [
-                (
-                    source.get_latest_revision_as_object(),
-                    None if source.pk == template.pk else source.path[: -source.steplen],
-                    source.path,
-                )
-                for source in sources.specific()
-            ]
-        )
+        pages = [
+            (
+                source.get_latest_revision_as_object(),
+                None if source.pk == template.pk else source.path[: -source.steplen],
+                source.path,
+            )
+            for source in sources.specific()
+        ]
+        return cls(pages, any(_has_references(draft) for draft, _, _ in pages))
+
+
+def _has_references(page):
+    extract = getattr(ReferenceIndex, "_extract_references_from_object", None)
+    if extract is None:  # not in this Wagtail version: index every copy, as Wagtail would
+        return True
+    return any(True for _ in extract(page))
 
 
 def copy_template_tree(organization, *, user=None, template=None):
     """A published copy of the site template for `organization`, as a child of the root."""
     template = template or TemplateSnapshot.take()
-    with per_save_indexing_paused(*{type(draft) for draft, _, _ in template.pages}):
+    # Copies of pages that reference nothing get no reference index rows: skip working that out
+    # page by page. Search indexing is done for the whole tree at once, below.
+    references = nullcontext() if template.has_references else disable_reference_index_auto_update()
+    with references, per_save_indexing_paused(*{type(draft) for draft, _, _ in template.pages}):
         new_pages = _copy_pages(template, organization, user)
     index_in_batches(list(new_pages.values()))
     return new_pages[template.pages[0][2]]
@@ -301,12 +310,15 @@ def reconcile_rights(organization, *, only=None):
     def limit(object_field, ids):
         return None if only is None else {f"{object_field}__in": [i for i in ids if i]}
 
-    page_perms = _perms([("wagtailcore", codename) for codename in PAGE_PERMISSIONS])
+    page_keys = [("wagtailcore", codename) for codename in PAGE_PERMISSIONS]
+    all_perms = _perms(page_keys + COLLECTION_PERMISSIONS + SITE_SETTING_PERMISSIONS)
+    page_perms = all_perms[: len(page_keys)]
+    collection_perms = all_perms[len(page_keys) : len(page_keys) + len(COLLECTION_PERMISSIONS)]
+    site_perms = all_perms[len(page_keys) + len(COLLECTION_PERMISSIONS) :]
     wanted = {(org.site.root_page_id, perm.pk) for org in scope for perm in page_perms}
     within = limit("page_id", [only and only.home_page_id])
     changed |= _sync(GroupPagePermission, group, "page_id", wanted, within)
 
-    collection_perms = _perms(COLLECTION_PERMISSIONS)
     wanted = {
         (org.collection_id, perm.pk)
         for org in scope
@@ -316,7 +328,6 @@ def reconcile_rights(organization, *, only=None):
     within = limit("collection_id", [only and only.collection_id])
     changed |= _sync(GroupCollectionPermission, group, "collection_id", wanted, within)
 
-    site_perms = _perms(SITE_SETTING_PERMISSIONS)
     wanted = {(org.site_id, perm.pk) for org in scope for perm in site_perms}
     within = limit("site_id", [only and only.site_id])
     changed |= _sync(GroupSitePermission, group, "site_id", wanted, within)

@@ -390,3 +390,17 @@ def test_collections_can_still_be_added_in_the_admin_after_onboarding(territoria
     added = root.add_child(name="Фотоархив")  # what the admin's "Add collection" does
     assert added.get_parent() == root
     assert root.get_children().count() == Collection.objects.filter(depth=2).count()
+
+
+def test_references_in_the_template_are_indexed_for_each_copy(territorial, template):
+    """The admin's "usage" of an image counts the sites whose pages show it."""
+    from wagtail.models import ReferenceIndex
+
+    image = factories.ImageFactory(title="Эмблема")
+    template.image = image
+    template.save_revision()
+    school = primary(territorial, "46-01-001")
+    onboarding.onboard(school)
+    school.refresh_from_db()
+    usage = ReferenceIndex.get_references_to(image).group_by_source_object()
+    assert school.home_page.pk in [source.pk for source, _ in usage]
