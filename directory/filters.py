@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.widgets import BooleanRadioSelect
 
 from .models import Organization
 
@@ -28,14 +27,18 @@ class OrganizationFilterSet(WagtailFilterSet):
         queryset=parent_organizations,
         empty_label="Все",
     )
-    # "Has a site" is the negation of site__isnull: yes → exclude(site__isnull=True).
-    has_site = django_filters.BooleanFilter(
+    # A choice rather than a BooleanFilter: the active-filter chip then reads «Есть сайт: Нет»,
+    # not «False».
+    has_site = django_filters.ChoiceFilter(
         label="Есть сайт",
-        field_name="site",
-        lookup_expr="isnull",
-        exclude=True,
-        widget=BooleanRadioSelect,
+        choices=[("true", "Да"), ("false", "Нет")],
+        empty_label="Все",
+        widget=forms.RadioSelect,
+        method="filter_has_site",
     )
+
+    def filter_has_site(self, queryset, name, value):
+        return queryset.filter(site__isnull=value != "true")
 
     class Meta:
         model = Organization

@@ -326,3 +326,11 @@ def test_listing_query_count_does_not_grow_with_the_registry(registry_admin_clie
 
     assert (rows_for_5, rows_for_30) == (5, 30)
     assert queries_for_30 == queries_for_5
+
+
+def test_active_site_filter_reads_in_russian(registry_admin_client):
+    response = registry_admin_client.get(INDEX_URL, {"has_site": "false"})
+    assert response.status_code == 200
+    chips = WagtailTestUtils.get_soup(response.content).select("[data-w-active-filter-id]")
+    assert any("Нет" in chip.get_text() for chip in chips)
+    assert not any("False" in chip.get_text() for chip in chips)

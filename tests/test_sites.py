@@ -182,6 +182,7 @@ class TestPagesRender:
             ("/novosti/news-0/", "Анонс новости 0"),
             ("/otchety/", "Публичный отчёт за 2025 год"),
             ("/otchety/otchet-2025/", "4,5&nbsp;%"),
+            ("/otchety/otchet-2025/", 'href="/otchety/"'),  # the way back to the list
             ("/kontakty/", "Иванова Татьяна Николаевна"),
         ]:
             response = get(client, host, path)
