@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from wagtail.models import Site
 
+from directory.models import Organization
 from sites import demo
 
 
@@ -22,11 +23,24 @@ class Command(BaseCommand):
                 f"сайтов создано: {result.created_sites}, всего: {Site.objects.count()}."
             )
         )
-        sites = list(Site.objects.order_by("-is_default_site", "hostname")[:6])
-        self.stdout.write("\nСайты (все — в файле реестра, адреса *.localhost):")
-        for site in sites:
-            self.stdout.write(f"  {site.root_url}/  {site.site_name}")
-        admin_url = f"{sites[0].root_url}/admin/" if sites else "/admin/"
+        shown = (
+            Organization.objects.filter(site__isnull=False)
+            .exclude(kind=Organization.Kind.PRIMARY)
+            .select_related("site")
+            .order_by("kind", "code")
+        )
+        self.stdout.write("\nСайты региональной и территориальных организаций:")
+        for organization in shown:
+            self.stdout.write(f"  {organization.site.root_url}/  {organization.short_name}")
+        primaries = Organization.objects.filter(kind=Organization.Kind.PRIMARY)
+        example = primaries.filter(site__isnull=False).select_related("site").first()
+        self.stdout.write(
+            f"и {primaries.filter(site__isnull=False).count()} сайтов первичных организаций"
+            + (f", например {example.site.root_url}/" if example else "")
+            + ". Список всех — в админке, раздел «Организации»."
+        )
+        default = Site.objects.filter(is_default_site=True).first()
+        admin_url = f"{default.root_url}/admin/" if default else "/admin/"
         self.stdout.write(
             f"\nВход в админку: {admin_url}  логин: {demo.ADMIN_USERNAME}  "
             f"пароль: {result.admin_password}"
