@@ -1,6 +1,7 @@
 from django.urls import path
 from wagtail import hooks
 
+from . import isolation
 from .views import OnboardBulkAction, onboard_view
 
 
@@ -11,10 +12,7 @@ def register_onboarding_urls():
 
 hooks.register("register_bulk_action", OnboardBulkAction)
 
-
 # Editors work only on their own sites (issue 4): see sites/isolation.py.
-from . import isolation  # noqa: E402
-
 hooks.register("construct_page_chooser_queryset", isolation.restrict_page_chooser)
 hooks.register("before_move_page", isolation.refuse_foreign_move)
 hooks.register("construct_admin_api", isolation.scope_admin_api, order=100)
