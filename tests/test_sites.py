@@ -178,6 +178,7 @@ class TestPagesRender:
         for path, expected in [
             ("/", "Железногорская городская организация"),
             ("/o-profsoyuze/", "О Профсоюзе"),
+            ("/o-profsoyuze/", "защищает трудовые права"),  # the StreamField body
             ("/novosti/", "Новость 46-01 № 0"),
             ("/novosti/news-0/", "Анонс новости 0"),
             ("/otchety/", "Публичный отчёт за 2025 год"),
