@@ -6,9 +6,14 @@ Superusers and regional admins (whose page rights are on the root) are not restr
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.decorators.cache import never_cache
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import chooser
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page
+from wagtail.models import GroupPagePermission, Page
 from wagtail.permissions import policy_registry
 
 # Pages ---------------------------------------------------------------------------------------
@@ -59,3 +64,84 @@ def scope_admin_api(router):
     """`construct_admin_api`, run after Wagtail's own: replace the media endpoints."""
     router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
     router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+
+
+# Views Wagtail offers no hook for: guarded wrappers mounted in sites/urls.py -----------------
+#
+# Each is mounted on Wagtail's own path, before `admin/`, without a name: Django resolves the
+# wrapper first, while `reverse()` still yields the same URL from Wagtail's own name.
+
+
+def _guarded(view):
+    """Wagtail's decorators of its admin URLs: admin access required, never cached."""
+    return never_cache(require_admin_access(view))
+
+
+def _is_unrestricted(user):
+    return user.is_superuser
+
+
+_choose_page_child = chooser.BrowseView.as_view()
+
+
+@_guarded
+def choose_page_child(request, parent_page_id):
+    """The page chooser's browse view shows the parent page (title, URL, breadcrumb): only for
+    a page of the user's trees (or the root, whose children the chooser hook filters)."""
+    if not _is_unrestricted(request.user):
+        allowed = explorable_pages(request.user).filter(pk=parent_page_id).exists()
+        if not allowed and not Page.objects.filter(pk=parent_page_id, depth=1).exists():
+            raise Http404
+    return _choose_page_child(request, parent_page_id=parent_page_id)
+
+
+_choose_page_chosen_multiple = chooser.ChosenMultipleView.as_view()
+
+
+@_guarded
+def choose_page_chosen_multiple(request):
+    """The chooser's "chosen" endpoint answers only for the pages the user may choose: the ids
+    of other organizations' pages are dropped (Wagtail returns whatever ids it is given)."""
+    if not _is_unrestricted(request.user):
+        ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
+        allowed = explorable_pages(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        query = request.GET.copy()
+        query.setlist("id", [str(pk) for pk in allowed])
+        request.GET = query
+    return _choose_page_chosen_multiple(request)
+
+
+# Reports -------------------------------------------------------------------------------------
+
+
+def has_root_page_rights(user):
+    """Superusers and regional admins: those whose group has page rights on the root."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return GroupPagePermission.objects.filter(group__user=user, page__depth=1).exists()
+
+
+def _page_types_usage(**kwargs):
+    view = PageTypesUsageReportView.as_view(**kwargs)
+
+    @_guarded
+    def guarded(request):
+        """The page types usage report counts every site's pages and names the last edited
+        page of each type, whoever's it is: regional admins and superusers only."""
+        if not has_root_page_rights(request.user):
+            raise PermissionDenied
+        return view(request)
+
+    return guarded
+
+
+page_types_usage = _page_types_usage()
+page_types_usage_results = _page_types_usage(results_only=True)
+
+
+def hide_foreign_reports(request, menu_items):
+    """`construct_reports_menu`: no "page types usage" item for those refused the report."""
+    if not has_root_page_rights(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

@@ -7,6 +7,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from sites import isolation
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -14,6 +16,11 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # Wagtail's own paths, guarded (issue 4; see sites/isolation.py): before `admin/`, unnamed.
+    path("admin/choose-page/<int:parent_page_id>/", isolation.choose_page_child),
+    path("admin/choose-page/chosen-multiple/", isolation.choose_page_chosen_multiple),
+    path("admin/reports/page-types-usage/", isolation.page_types_usage),
+    path("admin/reports/page-types-usage/results/", isolation.page_types_usage_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

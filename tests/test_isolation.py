@@ -15,11 +15,7 @@ Every admin view of `VIEWS` is requested:
 Adding a view is one line in `VIEWS`.
 
 Known leaks left out of the matrix until fixed (they need more than a hook; see issue 4):
-    /admin/choose-page/<A's page>/               the chooser shows A's page, its path, URLs
-    /admin/choose-page/chosen-multiple/?id=<A>   JSON with A's draft title and URL
-    /admin/bulk/<app>/<model>/<action>/?id=<A>   GET lists A's titles as "no permission"
     /admin/reports/site-history/                 the user filter lists A's editors
-    /admin/reports/page-types-usage/             all sites in the filter, A's last-edited page
     /documents/<A's id>/<name>                   served to anyone, like every public document
 """
 
@@ -114,6 +110,23 @@ VIEWS = [
         shows="secret-a-news",
     ),
     View(
+        "page chooser browse",
+        lambda w: f"/admin/choose-page/{w.home.pk}/",
+        shows="secret-a-about",
+    ),
+    View(
+        "page chooser chosen multiple",
+        lambda w: f"/admin/choose-page/chosen-multiple/?id={w.news.pk}",
+        listing=True,  # B gets an empty result
+        shows="secret-a-news",
+    ),
+    View(
+        "page bulk delete",
+        lambda w: f"/admin/bulk/wagtailcore/page/delete/?id={w.news.pk}",
+        listing=True,  # B is told how many pages it may not delete, not which
+        shows="secret-a-news",
+    ),
+    View(
         "page chooser search",
         lambda w: "/admin/choose-page/search/?q=draft",
         listing=True,
@@ -123,6 +136,13 @@ VIEWS = [
     View("image index", lambda w: "/admin/images/", listing=True, shows="secret-a-image"),
     View("image edit", lambda w: f"/admin/images/{w.image.pk}/"),
     View("image delete", lambda w: f"/admin/images/{w.image.pk}/delete/", who="admin"),
+    View(
+        "image bulk delete",
+        lambda w: f"/admin/bulk/wagtailimages/image/delete/?id={w.image.pk}",
+        listing=True,
+        who="admin",
+        shows="secret-a-image",
+    ),
     View("image usage", lambda w: f"/admin/images/usage/{w.image.pk}/"),
     View("image preview", lambda w: f"/admin/images/{w.image.pk}/preview/fill-80x80/"),
     View(
@@ -143,6 +163,13 @@ VIEWS = [
     View("document index", lambda w: "/admin/documents/", listing=True, shows="secret-a-doc"),
     View("document edit", lambda w: f"/admin/documents/edit/{w.document.pk}/"),
     View("document delete", lambda w: f"/admin/documents/delete/{w.document.pk}/", who="admin"),
+    View(
+        "document bulk delete",
+        lambda w: f"/admin/bulk/wagtaildocs/document/delete/?id={w.document.pk}",
+        listing=True,
+        who="admin",
+        shows="secret-a-doc",
+    ),
     View("document usage", lambda w: f"/admin/documents/usage/{w.document.pk}/"),
     View(
         "document chooser",
@@ -184,6 +211,12 @@ VIEWS = [
         lambda w: "/admin/reports/aging-pages/",
         listing=True,
         shows="secret-a-about",
+    ),
+    View("page types usage", lambda w: "/admin/reports/page-types-usage/", who="admin"),
+    View(
+        "page types usage results",
+        lambda w: "/admin/reports/page-types-usage/results/",
+        who="admin",
     ),
     # Admin API
     View(
@@ -402,3 +435,27 @@ def test_a_page_cannot_be_moved_into_another_organizations_tree(client, db, worl
     assert refused(client.get(url), world)
     assert refused(client.post(url), world)
     assert state() == before
+
+
+# Guarded Wagtail views (sites/urls.py) -------------------------------------------------------
+
+
+def test_guarded_views_keep_wagtails_url_names(world):
+    from django.urls import resolve, reverse
+
+    from sites import isolation
+
+    url = reverse("wagtailadmin_choose_page_child", args=[world.home.pk])
+    assert url == f"/admin/choose-page/{world.home.pk}/"
+    assert resolve(url).func is isolation.choose_page_child
+    chosen = reverse("wagtailadmin_choose_page_chosen_multiple")
+    assert resolve(chosen).func is isolation.choose_page_chosen_multiple
+    report = reverse("wagtailadmin_reports:page_types_usage")
+    assert resolve(report).func is isolation.page_types_usage
+
+
+def test_the_page_types_report_is_in_the_menu_only_for_those_who_may_open_it(client, db, world):
+    client.force_login(world.editor_a)
+    assert "/admin/reports/page-types-usage/" not in client.get(HOME).content.decode()
+    client.force_login(world.users["admin"])
+    assert "/admin/reports/page-types-usage/" in client.get(HOME).content.decode()
