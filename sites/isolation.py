@@ -145,3 +145,46 @@ def hide_foreign_reports(request, menu_items):
     """`construct_reports_menu`: no "page types usage" item for those refused the report."""
     if not has_root_page_rights(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+# Filters of the page listings ----------------------------------------------------------------
+
+
+def explorable_sites(request):
+    """The sites whose root the user may explore (all for superusers)."""
+    from wagtail.models import Site
+
+    if request.user.is_superuser:
+        return Site.objects.all()
+    return Site.objects.filter(root_page__in=explorable_pages(request.user).values("pk"))
+
+
+def users_of_explorable_pages(field):
+    """Users who own (or edited) pages in the trees the user may explore: Wagtail's own filter
+    lists every page owner, other organizations' editors and their e-mail addresses included."""
+
+    def queryset(request):
+        from django.contrib.auth import get_user_model
+        from wagtail.models import PageLogEntry
+
+        pages = explorable_pages(request.user)
+        if field == "owner":
+            ids = pages.order_by().values_list("owner_id", flat=True)
+        else:
+            ids = PageLogEntry.objects.filter(
+                action="wagtail.edit", page__in=pages.values("pk")
+            ).values_list("user_id", flat=True)
+        return get_user_model().objects.filter(pk__in=ids.order_by().distinct())
+
+    return queryset
+
+
+def scope_page_listing_filters():
+    """The page listings' «site», «owner» and «edited by» filters offer only what the user's
+    own trees hold. Wagtail declares their choices on the filter set class, with no hook."""
+    from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
+
+    for filterset in (PageFilterSet, GenericPageFilterSet):
+        filterset.base_filters["site"].queryset = explorable_sites
+        filterset.base_filters["owner"].queryset = users_of_explorable_pages("owner")
+        filterset.base_filters["edited_by"].queryset = users_of_explorable_pages("edited_by")
