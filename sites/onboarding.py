@@ -185,7 +185,7 @@ def _fill_placeholders(page, organization):
     if body is not None and hasattr(body, "get_prep_value"):
         raw = json.dumps(body.get_prep_value(), ensure_ascii=False)
         if any(placeholder in raw for placeholder in PLACEHOLDERS):
-            filled = json.loads(fill(json.dumps(body.get_prep_value(), ensure_ascii=False)))
+            filled = json.loads(fill(raw))
             page.body = [(block["type"], block["value"]) for block in filled]
 
 

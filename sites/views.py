@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.functional import classproperty
 from wagtail.admin import messages
 from wagtail.admin.views.bulk_action import BulkAction
@@ -96,7 +95,3 @@ class OnboardBulkAction(BulkAction):
                 "failures": failures,
             },
         )
-
-
-def onboard_url(organization):
-    return reverse("platform_onboard", args=[organization.pk])
