@@ -11,9 +11,10 @@ class SitesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
-        from .isolation import scope_page_listing_filters
+        from .isolation import scope_page_listing_filters, scope_site_history_filters
         from .roles import on_post_migrate
 
         scope_page_listing_filters()
+        scope_site_history_filters()
 
         post_migrate.connect(on_post_migrate, sender=self)

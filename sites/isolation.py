@@ -188,3 +188,50 @@ def scope_page_listing_filters():
         filterset.base_filters["site"].queryset = explorable_sites
         filterset.base_filters["owner"].queryset = users_of_explorable_pages("owner")
         filterset.base_filters["edited_by"].queryset = users_of_explorable_pages("edited_by")
+
+
+def scope_site_history_filters():
+    """The site history report's «user» filter: Wagtail 8 defines the scoped choices
+    (`get_user_choices`, from the log entries the user may view) but its base filter set asks
+    `get_users_queryset()`, which lists the author of every page log entry of the network, other
+    organizations' editors and their e-mail addresses included. Point it at the scoped one."""
+    from wagtail.admin.views.reports.audit_logging import (
+        SiteHistoryReportFilterSet,
+        get_users_for_filter,
+    )
+
+    def get_users_queryset(self):
+        return get_users_for_filter(self.request.user)
+
+    SiteHistoryReportFilterSet.get_users_queryset = get_users_queryset
+
+
+# Documents served to the public ---------------------------------------------------------------
+
+
+def document_is_published(document):
+    """Is the document linked from a live page (a report's file, a link in a body)? Wagtail's
+    reference index records the links of each page as last saved, drafts included."""
+    from wagtail.models import ReferenceIndex
+
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))
+        .values_list("object_id", flat=True)
+    )
+    return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).exists()
+
+
+def hide_unpublished_document(document, request):
+    """`before_serve_document`: /documents/<id>/<name> serves a document to everyone once a
+    published page links to it; until then (an upload, a draft's attachment) only to those who
+    may choose it, the editors of its organization (and of its parent), and regional admins.
+    Anyone else gets the 404 they would get for a document that does not exist."""
+    user = request.user
+    if user.is_authenticated and user.is_active:
+        policy = policy_registry.get_by_type(type(document))
+        if policy.user_has_permission_for_instance(user, "choose", document):
+            return None
+    if not document_is_published(document):
+        raise Http404
+    return None

@@ -2,6 +2,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting, register_setting
 
+from .moderation import ModerationSettingsForm
+
 
 @register_setting(icon="cogs")
 class NetworkSettings(BaseGenericSetting):
@@ -61,6 +63,7 @@ class ModerationSettings(BaseSiteSetting):
     )
 
     panels = [FieldPanel("require_parent_review")]
+    base_form_class = ModerationSettingsForm
 
     class Meta:
         verbose_name = "модерация"

@@ -46,7 +46,7 @@ from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 
 from .building import DEFAULT_SECTIONS, add_published_child
-from .models import NetworkSettings
+from .models import ModerationSettings, NetworkSettings
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
 COLLECTION_PERMISSIONS = [
@@ -58,6 +58,8 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
 ]
 SITE_SETTING_PERMISSIONS = [("platform", "change_sitebranding")]
+# The parent (territorial) organization decides whether its primaries' pages need its review.
+PARENT_SITE_SETTING_PERMISSIONS = [("platform", "change_moderationsettings")]
 EDITOR_GLOBAL_PERMISSIONS = [("wagtailadmin", "access_admin")]
 TEMPLATE_TITLE = "Шаблон сайта"
 PLACEHOLDERS = ("{организация}", "{полное наименование}")
@@ -311,11 +313,24 @@ def reconcile_rights(organization, *, only=None):
         return None if only is None else {f"{object_field}__in": [i for i in ids if i]}
 
     page_keys = [("wagtailcore", codename) for codename in PAGE_PERMISSIONS]
-    all_perms = _perms(page_keys + COLLECTION_PERMISSIONS + SITE_SETTING_PERMISSIONS)
+    all_perms = _perms(
+        page_keys
+        + COLLECTION_PERMISSIONS
+        + SITE_SETTING_PERMISSIONS
+        + PARENT_SITE_SETTING_PERMISSIONS
+    )
     page_perms = all_perms[: len(page_keys)]
     collection_perms = all_perms[len(page_keys) : len(page_keys) + len(COLLECTION_PERMISSIONS)]
-    site_perms = all_perms[len(page_keys) + len(COLLECTION_PERMISSIONS) :]
-    wanted = {(org.site.root_page_id, perm.pk) for org in scope for perm in page_perms}
+    site_perms = all_perms[len(page_keys) + len(COLLECTION_PERMISSIONS) : -1]
+    parent_site_perm = all_perms[-1]
+    # A site under its parent's review: its own editors submit, the parent's editors publish.
+    reviewed = organization in scope and review_required(organization)
+    wanted = {
+        (org.site.root_page_id, perm.pk)
+        for org in scope
+        for perm in page_perms
+        if not (reviewed and org.pk == organization.pk and perm.codename == "publish_page")
+    }
     within = limit("page_id", [only and only.home_page_id])
     changed |= _sync(GroupPagePermission, group, "page_id", wanted, within)
 
@@ -329,9 +344,21 @@ def reconcile_rights(organization, *, only=None):
     changed |= _sync(GroupCollectionPermission, group, "collection_id", wanted, within)
 
     wanted = {(org.site_id, perm.pk) for org in scope for perm in site_perms}
+    wanted |= {(org.site_id, parent_site_perm.pk) for org in scope if org.pk != organization.pk}
     within = limit("site_id", [only and only.site_id])
     changed |= _sync(GroupSitePermission, group, "site_id", wanted, within)
     return changed
+
+
+def review_required(organization):
+    """Must the organization's pages be approved by its parent before they go live?"""
+    return bool(
+        organization.site_id
+        and organization.kind == Organization.Kind.PRIMARY
+        and ModerationSettings.objects.filter(
+            site_id=organization.site_id, require_parent_review=True
+        ).exists()
+    )
 
 
 def _sync(model, group, object_field, wanted, within=None):

@@ -18,6 +18,7 @@ REGIONAL_ADMIN_PERMISSIONS = [
     ("directory", "onboard_organization"),
     ("platform", "change_networksettings"),
     ("platform", "change_sitebranding"),
+    ("platform", "change_moderationsettings"),
     ("auth", "add_user"),
     ("auth", "change_user"),
     ("auth", "delete_user"),

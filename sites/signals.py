@@ -1,9 +1,15 @@
-"""Keep the derived rights in step when the registry changes a primary's parent."""
+"""Keep the derived rights in step when the registry changes a primary's parent, and apply a
+site's review setting when it is saved."""
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from directory.models import Organization
+
+from . import moderation
+from .models import ModerationSettings
+
+post_save.connect(moderation.on_settings_saved, sender=ModerationSettings)
 
 
 @receiver(pre_save, sender=Organization)
@@ -27,3 +33,5 @@ def follow_parent_change(sender, instance, created, update_fields=None, **kwargs
         return
     for parent in Organization.objects.filter(pk__in=[previous, instance.parent_id]):
         reconcile_rights(parent)
+    if instance.home_page_id:  # its pages are now reviewed, if at all, by the new parent
+        moderation.apply_review(instance)

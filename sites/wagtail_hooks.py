@@ -17,3 +17,4 @@ hooks.register("construct_page_chooser_queryset", isolation.restrict_page_choose
 hooks.register("before_move_page", isolation.refuse_foreign_move)
 hooks.register("construct_admin_api", isolation.scope_admin_api, order=100)
 hooks.register("construct_reports_menu", isolation.hide_foreign_reports)
+hooks.register("before_serve_document", isolation.hide_unpublished_document)

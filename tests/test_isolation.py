@@ -14,9 +14,8 @@ Every admin view of `VIEWS` is requested:
 
 Adding a view is one line in `VIEWS`.
 
-Known leaks left out of the matrix until fixed (they need more than a hook; see issue 4):
-    /admin/reports/site-history/                 the user filter lists A's editors
-    /documents/<A's id>/<name>                   served to anyone, like every public document
+A's document is linked from no published page, so /documents/<id>/<name> must refuse B too
+(sites/isolation.py: hide_unpublished_document; tests/test_document_serving.py for the rest).
 """
 
 from dataclasses import dataclass
@@ -170,6 +169,7 @@ VIEWS = [
         who="admin",
         shows="secret-a-doc",
     ),
+    View("document serve", lambda w: w.document.url),
     View("document usage", lambda w: f"/admin/documents/usage/{w.document.pk}/"),
     View(
         "document chooser",
@@ -188,6 +188,11 @@ VIEWS = [
     View("collection edit", lambda w: f"/admin/collections/{w.a.collection_id}/", who="admin"),
     View("collections", lambda w: "/admin/collections/", who="admin", shows="secret-a-org"),
     View("site branding", lambda w: f"/admin/settings/platform/sitebranding/{w.a.site_id}/"),
+    View(
+        "moderation settings",
+        lambda w: f"/admin/settings/platform/moderationsettings/{w.a.site_id}/",
+        who="t",  # the parent organization decides (sites/moderation.py)
+    ),
     View("sites", lambda w: "/admin/sites/", who="super", shows="secret-a-org"),
     View("site edit", lambda w: f"/admin/sites/edit/{w.a.site_id}/", who="super"),
     View("registry", lambda w: "/admin/organizations/", who="admin", shows="secret-a-org"),
@@ -209,6 +214,18 @@ VIEWS = [
     View(
         "aging pages",
         lambda w: "/admin/reports/aging-pages/",
+        listing=True,
+        shows="secret-a-about",
+    ),
+    View(
+        "site history",
+        lambda w: "/admin/reports/site-history/",
+        listing=True,
+        shows="secret-a-about",
+    ),
+    View(
+        "site history results",
+        lambda w: "/admin/reports/site-history/results/",
         listing=True,
         shows="secret-a-about",
     ),

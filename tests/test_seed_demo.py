@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Revision, Site
@@ -95,6 +96,8 @@ def test_seed_loads_sites_news_and_reports_and_a_second_run_changes_nothing():
     assert (TODAY - latest.last_published_at.date()).days <= 20
     assert NewsPage.objects.descendant_of(zh.site.root_page).count() >= 9
     assert PublicReportPage.objects.descendant_of(zh.site.root_page).count() == 3
+    report = PublicReportPage.objects.live().descendant_of(zh.site.root_page).first()
+    assert Client().get(report.document.url).status_code == 200, "members download the PDFs"
 
     stale = Organization.objects.get(code="46-06")
     latest = NewsPage.objects.live().descendant_of(stale.site.root_page).order_by("-date").first()

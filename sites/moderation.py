@@ -1,0 +1,117 @@
+"""Review by the parent organization (issue 4, item 7): «Проверка территориальной организацией».
+
+A territorial organization can require that a primary's pages go live only after one of its
+own editors approves them, switched per site in Settings → «Модерация» (the ModerationSettings
+site setting; only the parent's editors and regional admins may change it, never the site's
+own editors). When it is on:
+
+* the primary's home page is assigned the parent's workflow, one per territorial organization,
+  whose single Wagtail group-approval task is approved by the parent's editors' group (and by
+  regional admins, so a submission is never stuck when the parent has no editor at hand);
+* the primary's editors lose the right to publish on their own site (Wagtail's workflows don't
+  stop a user who may publish), so they edit and submit; the parent's editors, who keep their
+  rights on the primary's tree, approve, which publishes.
+
+Turning it off removes the assignment and gives the publish right back. Wagtail's default
+"Moderators approval" workflow is not assigned to the root on this platform (migration
+platform 0002): review is opt-in and never goes to a network-wide group.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+from directory.models import Organization
+
+from .roles import REGIONAL_ADMINS
+
+WORKFLOW_NAME = "Проверка территориальной организацией"
+
+
+def workflow_name(parent):
+    return f"{WORKFLOW_NAME}: {parent.short_name or parent.name}"[:255]
+
+
+def parent_workflow(parent):
+    """The parent organization's review workflow, made (or repaired) on first use."""
+    approvers = [parent.editors_group, Group.objects.filter(name=REGIONAL_ADMINS).first()]
+    approvers = [group for group in approvers if group is not None]
+    workflow = (
+        Workflow.objects.filter(
+            name__startswith=WORKFLOW_NAME,
+            workflow_tasks__task__groupapprovaltask__groups=parent.editors_group,
+        )
+        .distinct()
+        .first()
+    )
+    if workflow is None:
+        workflow = Workflow.objects.create(name=workflow_name(parent), active=True)
+        task = GroupApprovalTask.objects.create(name=f"Одобрение: {parent.short_name}"[:255])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    else:
+        task = GroupApprovalTask.objects.get(workflow_tasks__workflow=workflow)
+        if not workflow.active:
+            workflow.active = True
+            workflow.save(update_fields=["active"])
+    task.groups.set(approvers)
+    return workflow
+
+
+def check_can_review(organization):
+    """Raise ValidationError (Russian, for the settings form) if the site can't be reviewed."""
+    if organization is None or organization.kind != Organization.Kind.PRIMARY:
+        raise ValidationError("Проверка вышестоящей организацией есть только у первичных.")
+    parent = organization.parent
+    if parent is None or parent.editors_group_id is None or parent.site_id is None:
+        raise ValidationError(
+            f"У вышестоящей организации «{parent or '—'}» нет сайта и редакторов: "
+            "проверять страницы некому."
+        )
+
+
+@transaction.atomic
+def apply_review(organization):
+    """Make the workflow assignment and the publish right match the site's setting."""
+    from .onboarding import reconcile_rights, review_required
+
+    if organization.home_page_id is None:
+        return
+    ours = WorkflowPage.objects.filter(
+        page_id=organization.home_page_id, workflow__name__startswith=WORKFLOW_NAME
+    )
+    parent = organization.parent
+    if review_required(organization) and parent and parent.editors_group_id:
+        WorkflowPage.objects.update_or_create(
+            page_id=organization.home_page_id, defaults={"workflow": parent_workflow(parent)}
+        )
+    else:
+        ours.delete()
+    reconcile_rights(organization)
+
+
+class ModerationSettingsForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("require_parent_review"):
+            organization = (
+                Organization.objects.select_related("parent")
+                .filter(site_id=self.instance.site_id)
+                .first()
+            )
+            try:
+                check_can_review(organization)
+            except ValidationError as error:
+                self.add_error("require_parent_review", error)
+        return cleaned
+
+
+def on_settings_saved(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    organization = (
+        Organization.objects.select_related("parent").filter(site_id=instance.site_id).first()
+    )
+    if organization is not None:
+        apply_review(organization)
