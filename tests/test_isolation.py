@@ -476,3 +476,17 @@ def test_the_page_types_report_is_in_the_menu_only_for_those_who_may_open_it(cli
     assert "/admin/reports/page-types-usage/" not in client.get(HOME).content.decode()
     client.force_login(world.users["admin"])
     assert "/admin/reports/page-types-usage/" in client.get(HOME).content.decode()
+
+
+# Snippets --------------------------------------------------------------------------------------
+
+# Snippet models shared by the whole network, safe for every editor to see ("app_label.model").
+# A snippet that holds one organization's content must be scoped (and put in the matrix) first.
+NETWORK_WIDE_SNIPPETS = set()
+
+
+def test_no_snippet_holds_organization_content():
+    from wagtail.snippets.models import get_snippet_models
+
+    registered = {model._meta.label_lower for model in get_snippet_models()}
+    assert registered <= NETWORK_WIDE_SNIPPETS, f"unclassified snippets: {registered}"

@@ -231,3 +231,39 @@ def test_query_budget_does_not_grow_with_news(client, region, path):
         counts[total] = len(queries)
     assert counts[5] == counts[50], counts
     assert counts[50] <= QUERY_BUDGET, counts
+
+
+def test_branding_shows_in_the_header_of_its_own_site_only(client, region):
+    from sites.models import SiteBranding
+
+    branding = SiteBranding.for_site(region["territorial"].site)
+    branding.tagline = "Вместе мы сила"
+    branding.logo = factories.ImageFactory(title="Логотип")
+    branding.save()
+    html = get(client, "zheleznogorsk.localhost").text
+    assert '<span class="brand__tagline">Вместе мы сила</span>' in html
+    assert 'class="brand__logo" src="/media/images/' in html and ".webp" in html
+    other = get(client, "rylsk.localhost").text
+    assert "Вместе мы сила" not in other and "/media/images/" not in other
+
+
+def test_site_chrome_is_cached_and_renewed_when_a_page_is_published(client, region):
+    from directory.context_processors import invalidate
+
+    get(client, "zheleznogorsk.localhost")
+    with CaptureQueriesContext(connection) as cached:
+        get(client, "zheleznogorsk.localhost")
+    invalidate()
+    with CaptureQueriesContext(connection) as rebuilt:
+        get(client, "zheleznogorsk.localhost")
+    assert len(rebuilt) >= len(cached) + 4, (len(cached), len(rebuilt))
+
+    home = region["territorial"].site.root_page
+    section = home.add_child(
+        instance=StandardPage(
+            title="Молодые педагоги", slug="molodye", show_in_menus=True, live=False
+        )
+    )
+    assert "Молодые педагоги" not in get(client, "zheleznogorsk.localhost").text  # a draft
+    section.save_revision().publish()
+    assert "Молодые педагоги" in get(client, "zheleznogorsk.localhost").text
