@@ -11,10 +11,15 @@ class SitesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
-        from .isolation import scope_page_listing_filters, scope_site_history_filters
+        from .isolation import (
+            scope_page_listing_filters,
+            scope_site_history_filters,
+            scope_workflow_report_filters,
+        )
         from .roles import on_post_migrate
 
         scope_page_listing_filters()
         scope_site_history_filters()
+        scope_workflow_report_filters()
 
         post_migrate.connect(on_post_migrate, sender=self)

@@ -218,6 +218,18 @@ VIEWS = [
         shows="secret-a-about",
     ),
     View(
+        "workflow report",
+        lambda w: "/admin/reports/workflow/",
+        listing=True,
+        shows="secret-a-review",
+    ),
+    View(
+        "workflow tasks report",
+        lambda w: "/admin/reports/workflow_tasks/",
+        listing=True,
+        shows="secret-a-review",
+    ),
+    View(
         "site history",
         lambda w: "/admin/reports/site-history/",
         listing=True,
@@ -318,6 +330,11 @@ def build_world():
     task = GroupApprovalTask.objects.create(name="secret-a-task")
     task.groups.add(a.editors_group)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    in_review = home.add_child(
+        instance=StandardPage(title="secret-a-review", slug="secret-a-review", owner=editor_a)
+    )
+    in_review.save_revision(user=editor_a)
+    workflow.start(in_review, editor_a)  # for the workflow reports
 
     return SimpleNamespace(
         t=t,

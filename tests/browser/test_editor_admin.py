@@ -1,11 +1,14 @@
 """A new editor, as they would try it: the invitation e-mail's link, a password of their own,
-the admin from the dashboard on — and only their own organization's pages and images."""
+the admin from the dashboard on — and only their own organization's pages, images, documents
+and settings."""
 
 import re
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
+from wagtail.documents import get_document_model
 
 from sites.onboarding import onboard
 
@@ -22,6 +25,12 @@ def test_invited_editor_sets_a_password_and_sees_only_their_own_site(
     school, rylsk = region["school"], region["rylsk"]
     factories.ImageFactory(title="Фото нашей школы", collection=school.collection)
     factories.ImageFactory(title="Фото из Рыльска", collection=rylsk.collection)
+    for title, org in (("Положение школы", school), ("Положение Рыльска", rylsk)):
+        get_document_model().objects.create(
+            title=title,
+            file=ContentFile(b"%PDF-1.4 " + title.encode(), name="polozhenie.pdf"),
+            collection=org.collection,
+        )
     mail.outbox.clear()
     onboard(school, editors=["teacher@school5.example"])
 
@@ -55,6 +64,24 @@ def test_invited_editor_sets_a_password_and_sees_only_their_own_site(
     expect(page.get_by_text("Фото нашей школы").first).to_be_visible()
     assert "Фото из Рыльска" not in page.content()
     page.screenshot(path=screenshot_dir / "editor-images.png", full_page=True)
+
+    page.goto(f"{live_server.url}/admin/documents/")
+    expect(page.get_by_text("Положение школы").first).to_be_visible()
+    assert "Положение Рыльска" not in page.content()
+    page.screenshot(path=screenshot_dir / "editor-documents.png", full_page=True)
+
+    # Settings: the site's look, for their own site only (no switcher naming other sites);
+    # the review switch belongs to the territorial organization, not to them.
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("button", name=re.compile("Настройки")).click()
+    settings_menu = page.locator(".sidebar-sub-menu-panel", has_text="Настройки").inner_text()
+    assert "Оформление сайта" in settings_menu and "Модерация" not in settings_menu
+    page.get_by_role("link", name=re.compile("Оформление сайта")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Оформление сайта")
+    assert school.site.hostname in page.content()
+    for foreign in (rylsk.site.hostname, region["zheleznogorsk"].site.hostname):
+        assert foreign not in page.content(), foreign
+    page.screenshot(path=screenshot_dir / "editor-settings.png", full_page=True)
 
     # The menu has no user, group, registry or settings management for an editor.
     for forbidden in ("/admin/users/", "/admin/groups/", "/admin/organizations/"):
