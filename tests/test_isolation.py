@@ -142,6 +142,18 @@ VIEWS = [
         who="admin",
         shows="secret-a-image",
     ),
+    View(
+        "image results",
+        lambda w: "/admin/images/results/?q=secret",
+        listing=True,
+        shows="secret-a-image",
+    ),
+    View(
+        "image chooser results",
+        lambda w: "/admin/images/chooser/results/?q=secret",
+        listing=True,
+        shows="secret-a-image",
+    ),
     View("image usage", lambda w: f"/admin/images/usage/{w.image.pk}/"),
     View("image preview", lambda w: f"/admin/images/{w.image.pk}/preview/fill-80x80/"),
     View(
@@ -170,6 +182,18 @@ VIEWS = [
         shows="secret-a-doc",
     ),
     View("document serve", lambda w: w.document.url),
+    View(
+        "document results",
+        lambda w: "/admin/documents/results/?q=secret",
+        listing=True,
+        shows="secret-a-doc",
+    ),
+    View(
+        "document chooser results",
+        lambda w: "/admin/documents/chooser/results/?q=secret",
+        listing=True,
+        shows="secret-a-doc",
+    ),
     View("document usage", lambda w: f"/admin/documents/usage/{w.document.pk}/"),
     View(
         "document chooser",
@@ -186,6 +210,16 @@ VIEWS = [
     ),
     # Collections, site settings, registry
     View("collection edit", lambda w: f"/admin/collections/{w.a.collection_id}/", who="admin"),
+    View(
+        "collection delete",
+        lambda w: f"/admin/collections/{w.a.collection_id}/delete/",
+        who="super",
+    ),
+    View(
+        "collection privacy",
+        lambda w: f"/admin/collections/{w.a.collection_id}/privacy/",
+        who="admin",
+    ),
     View("collections", lambda w: "/admin/collections/", who="admin", shows="secret-a-org"),
     View("site branding", lambda w: f"/admin/settings/platform/sitebranding/{w.a.site_id}/"),
     View(
