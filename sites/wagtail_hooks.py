@@ -18,3 +18,45 @@ hooks.register("before_move_page", isolation.refuse_foreign_move)
 hooks.register("construct_admin_api", isolation.scope_admin_api, order=100)
 hooks.register("construct_reports_menu", isolation.hide_foreign_reports)
 hooks.register("before_serve_document", isolation.hide_unpublished_document)
+hooks.register("construct_reports_menu", isolation.hide_translations_report)
+
+# Freshness (issue 5): the reports «Актуальность сайтов», «Охват сайтами» and «Публичные
+# отчёты организаций»; see sites/freshness_views.py.
+
+
+@hooks.register("register_admin_urls")
+def register_freshness_urls():
+    from . import freshness_views
+
+    return freshness_views.urlpatterns()
+
+
+@hooks.register("register_reports_menu_item")
+def register_freshness_menu_item():
+    from . import freshness_views
+
+    return freshness_views.freshness_menu_item()
+
+
+@hooks.register("register_reports_menu_item")
+def register_coverage_menu_item():
+    from . import freshness_views
+
+    return freshness_views.coverage_menu_item()
+
+
+@hooks.register("register_reports_menu_item")
+def register_public_reports_menu_item():
+    from . import freshness_views
+
+    return freshness_views.public_reports_menu_item()
+
+
+# Freshness panel on the admin home (issue 5, item 5): see sites/freshness_panel.py.
+
+
+@hooks.register("construct_homepage_panels")
+def add_freshness_panel(request, panels):
+    from . import freshness_panel
+
+    freshness_panel.construct_homepage_panels(request, panels)

@@ -1,0 +1,351 @@
+"""The admin home panel «Актуальность сайтов» (issue 5, item 5).
+
+What each user sees follows the freshness reports' scope (sites/freshness.py):
+
+- superusers and regional admins: the counts by status (each a link to the report filtered by
+  it), the share of primary organizations with a site, the ten stalest sites and a chart of
+  the statuses per territorial organization;
+- a territorial organization's editors: the same for their organization and its primaries,
+  and what is missing on their own site;
+- any other organization's editors (primary, or the regional organization's own group): their
+  site's status and what is missing on it, in words («нет новостей 45 дней»);
+- anyone else: no panel.
+
+Everything comes from one `freshness_rows()` call over the organizations the user may see,
+plus, for an editor's own sites, one query for the contacts page's empty fields: a fixed
+number of queries whatever the number of organizations. The chart is an inline SVG computed
+here (no script), with <title>s and a table for screen readers.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils.http import urlencode
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page
+
+from directory.models import ContactsPage, Organization
+
+from . import freshness
+from .freshness import Status
+
+STALEST_COUNT = 10
+
+# Fill colours of the statuses in the chart and the legend. Each has a contrast of at least
+# 4.5:1 with white (the chart's background and the 1px gap between segments), so segments
+# stay distinguishable from the background and from each other (WCAG 1.4.11 needs 3:1).
+STATUS_COLORS = {
+    Status.CURRENT: "#1e7b34",
+    Status.AGING: "#9a5800",
+    Status.ABANDONED: "#b3261e",
+    Status.EMPTY: "#525c6b",
+    Status.NO_SITE: "#6b3fa0",
+}
+
+# Contacts page fields that members need, with their names in the «не заполнены» message.
+CONTACT_FIELDS = (("address", "адрес"), ("phone", "телефон"), ("email", "e-mail"))
+# Past this many site roots, read every contacts page rather than list the roots in SQL (as
+# sites/freshness.py does: PostgreSQL plans a long IN list on a computed prefix badly).
+ROOT_LIST_LIMIT = 500
+# `missing_items(gaps=UNKNOWN)`: which contact fields are empty was not looked up.
+UNKNOWN = object()
+
+
+# Words ---------------------------------------------------------------------------------------
+
+
+def ru_plural(number, one, few, many):
+    """The Russian form of a noun for `number`: 1 день, 2 дня, 5 дней, 11 дней, 21 день."""
+    number = abs(number)
+    if number % 10 == 1 and number % 100 != 11:
+        return one
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return few
+    return many
+
+
+def days_text(number):
+    """«1 день», «3 дня», «45 дней»."""
+    return f"{number} {ru_plural(number, 'день', 'дня', 'дней')}"
+
+
+def ago_text(number):
+    """How long ago, in days: «сегодня», «вчера», «45 дней назад»."""
+    if number == 0:
+        return "сегодня"
+    if number == 1:
+        return "вчера"
+    return f"{days_text(number)} назад"
+
+
+# What is missing on a site -------------------------------------------------------------------
+
+
+def contact_gaps(rows):
+    """For the rows whose site's contacts are not complete: organization id → the names of
+    the empty fields of its live contacts page (directly under the home page), or None when
+    the site has no such page. One query per distinct root path length (in practice one)."""
+    wanted = [row for row in rows if row.has_site and not row.contacts_complete]
+    gaps = {row.organization_id: None for row in wanted}
+    by_length = defaultdict(dict)
+    for row in wanted:
+        by_length[len(row.root_path)][row.root_path] = row.organization_id
+    for length, roots in by_length.items():
+        pages = (
+            ContactsPage.objects.order_by()
+            .filter(live=True, depth=length // Page.steplen + 1)
+            .annotate(root=Substr("path", 1, length))
+            .values("root", *(name for name, _ in CONTACT_FIELDS))
+        )
+        if len(roots) <= ROOT_LIST_LIMIT:
+            pages = pages.filter(root__in=list(roots))
+        for page in pages:
+            if page["root"] in roots:
+                gaps[roots[page["root"]]] = [
+                    label for name, label in CONTACT_FIELDS if not page[name]
+                ]
+    return gaps
+
+
+def missing_items(row, *, thresholds=None, report_year=None, gaps=UNKNOWN):
+    """What an organization's editors should fix, in Russian, most important first.
+
+    `gaps` are the empty contact fields from `contact_gaps()` (a list, or None for no contacts
+    page); left out (UNKNOWN), incomplete contacts are reported without the fields."""
+    thresholds = thresholds or freshness.Thresholds.from_settings()
+    report_year = report_year or row.today.year - 1
+    if not row.has_site:
+        return ["сайта нет"]
+    items = []
+    if row.status == Status.EMPTY:
+        items.append("сайт пуст: опубликованы только страницы шаблона")
+    elif row.status in (Status.AGING, Status.ABANDONED):
+        items.append(f"сайт не обновлялся {days_text(row.days_since_update)}")
+    if row.last_news is None:
+        items.append("нет новостей")
+    else:
+        news_days = (row.today - row.last_news).days
+        if news_days > thresholds.current_days:
+            items.append(f"нет новостей {days_text(news_days)}")
+    if not row.has_report_for(report_year):
+        items.append(f"нет публичного отчёта за {report_year} год")
+    if not row.contacts_complete:
+        if gaps is None:
+            items.append("нет страницы контактов")
+        elif gaps is UNKNOWN or not gaps:
+            items.append("не заполнены контакты")
+        else:
+            items.append(f"не заполнены контакты: {', '.join(gaps)}")
+    return items
+
+
+# Building blocks of the panel ----------------------------------------------------------------
+
+
+def report_url(**params):
+    """The «Актуальность сайтов» report, filtered (see FreshnessFilterSet)."""
+    url = reverse("platform_freshness")
+    params = {key: value for key, value in params.items() if value not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def explore_url(row):
+    return reverse("wagtailadmin_explore", args=[row.root_page_id]) if row.root_page_id else ""
+
+
+def status_counts(rows, territorial=None):
+    counts = Counter(row.status for row in rows)
+    return [
+        {
+            "status": status,
+            "count": counts[status],
+            "color": STATUS_COLORS[status],
+            "url": report_url(status=status.value, territorial=territorial),
+        }
+        for status in Status
+    ]
+
+
+def stalest(rows, count=STALEST_COUNT):
+    """The sites updated longest ago (never-published ones first), then by code."""
+    with_site = sorted((row for row in rows if row.has_site), key=lambda row: row.code)
+    return sorted(with_site, key=lambda row: (row.last_update is not None, row.last_update))[:count]
+
+
+@dataclass(frozen=True)
+class Segment:
+    status: Status
+    count: int
+    x: float
+    width: float
+    color: str
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    """One territorial organization's bar: its own site and its primaries' by status."""
+
+    name: str
+    total: int
+    counts: list  # (status, count) for every status, in Status order
+    segments: list  # Segment, for the statuses present
+    label_y: float
+    bar_y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    lines: list
+    width: int
+    height: int
+    bar_height: int
+    statuses: list  # (status, colour) for the legend and the table's columns
+
+
+CHART_WIDTH = 600
+BAR_HEIGHT = 16
+LINE_HEIGHT = 44  # a label above a bar
+
+
+def status_chart(rows, territorials):
+    """A stacked bar per territorial organization (in the order given): each bar is the full
+    width, split by the shares of the statuses among the organization itself and its
+    primaries. x and widths are numbers in the SVG's user units."""
+    by_parent = defaultdict(list)
+    for row in rows:
+        if row.kind == Organization.Kind.PRIMARY:
+            by_parent[row.parent_id].append(row)
+    lines = []
+    for n, territorial in enumerate(territorials):
+        members = [territorial, *by_parent[territorial.organization_id]]
+        counts = Counter(row.status for row in members)
+        total = len(members)
+        segments, done = [], 0
+        for status in Status:
+            if not counts[status]:
+                continue
+            x = round(CHART_WIDTH * done / total, 2)
+            done += counts[status]
+            end = round(CHART_WIDTH * done / total, 2)
+            segments.append(Segment(status, counts[status], x, end - x, STATUS_COLORS[status]))
+        lines.append(
+            ChartLine(
+                name=territorial.short_name,
+                total=total,
+                counts=[(status, counts[status]) for status in Status],
+                segments=segments,
+                label_y=n * LINE_HEIGHT + 14,
+                bar_y=n * LINE_HEIGHT + 20,
+            )
+        )
+    return Chart(
+        lines=lines,
+        width=CHART_WIDTH,
+        height=max(len(lines) * LINE_HEIGHT, 1),
+        bar_height=BAR_HEIGHT,
+        statuses=[(status, STATUS_COLORS[status]) for status in Status],
+    )
+
+
+def site_section(row, *, thresholds, report_year, gaps):
+    return {
+        "kind": "site",
+        "row": row,
+        "is_current": row.status == Status.CURRENT,
+        "ago": ago_text(row.days_since_update) if row.last_update else "",
+        "missing": missing_items(row, thresholds=thresholds, report_year=report_year, gaps=gaps),
+        "explore_url": explore_url(row),
+    }
+
+
+def overview_section(rows, *, heading, territorial=None):
+    """Counts, coverage of the primaries, the stalest sites and the chart for `rows` (the
+    whole network, or a territorial organization with its primaries)."""
+    cover = freshness.coverage(rows=rows)
+    line = cover.total
+    if territorial is not None:
+        line = next(
+            (li for li in cover.lines if li.organization.organization_id == territorial), line
+        )
+    stale = [
+        {"row": row, "ago": ago_text(row.days_since_update), "explore_url": explore_url(row)}
+        for row in stalest(rows)
+    ]
+    return {
+        "kind": "overview",
+        "heading": heading,
+        "total": len(rows),
+        "counts": status_counts(rows, territorial=territorial),
+        "coverage": line,
+        "report_url": report_url(territorial=territorial),
+        "stalest": stale,
+        "chart": status_chart(rows, [li.organization for li in cover.lines]),
+    }
+
+
+# The panel -----------------------------------------------------------------------------------
+
+
+class FreshnessPanel(Component):
+    """The dashboard panel; the figures are computed when it is rendered."""
+
+    name = "freshness"
+    order = 90  # above Wagtail's own panels (moderation 210+, recent edits 250)
+    template_name = "platform/freshness/panel.html"
+
+    def __init__(self, user, *, full_access, own):
+        self.user = user
+        self.full_access = full_access
+        self.own = own  # the Organizations whose editors' group the user is in
+
+    def sections(self):
+        now = freshness.current_time()
+        thresholds = freshness.Thresholds.from_settings()
+        report_year = freshness.default_report_year(now)
+        if self.full_access:
+            rows = freshness.freshness_rows(Organization.objects.all(), now=now)
+            if not rows:
+                return []
+            return [overview_section(rows, heading="Все организации")]
+        rows = freshness.freshness_rows(freshness.visible_organizations(self.user), now=now)
+        by_id = {row.organization_id: row for row in rows}
+        own_rows = [by_id[org.pk] for org in self.own if org.pk in by_id]
+        gaps = contact_gaps(own_rows)
+        sections = []
+        for row in own_rows:
+            if row.kind == Organization.Kind.TERRITORIAL:
+                scope = [r for r in rows if row.organization_id in (r.organization_id, r.parent_id)]
+                sections.append(
+                    overview_section(
+                        scope,
+                        heading=f"{row.short_name} и первичные организации",
+                        territorial=row.organization_id,
+                    )
+                )
+            site = site_section(
+                row,
+                thresholds=thresholds,
+                report_year=report_year,
+                gaps=gaps.get(row.organization_id, UNKNOWN),
+            )
+            sections.append(site)
+        return sections
+
+    def get_context_data(self, parent_context):
+        return {"sections": self.sections()}
+
+
+def construct_homepage_panels(request, panels):
+    """The `construct_homepage_panels` hook: the panel for those who have rows to see."""
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return
+    full_access = freshness.has_full_access(user)
+    own = []
+    if not full_access:
+        own = list(Organization.objects.filter(editors_group__user=user).order_by("code"))
+        if not own:
+            return
+    panels.append(FreshnessPanel(user, full_access=full_access, own=own))
