@@ -19,6 +19,7 @@ REGIONAL_ADMIN_PERMISSIONS = [
     ("platform", "change_networksettings"),
     ("platform", "change_sitebranding"),
     ("platform", "change_moderationsettings"),
+    ("wagtail_localize", "submit_translation"),
     ("auth", "add_user"),
     ("auth", "change_user"),
     ("auth", "delete_user"),

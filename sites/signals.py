@@ -35,3 +35,24 @@ def follow_parent_change(sender, instance, created, update_fields=None, **kwargs
         reconcile_rights(parent)
     if instance.home_page_id:  # its pages are now reviewed, if at all, by the new parent
         moderation.apply_review(instance)
+
+
+@receiver(post_save)
+def follow_translated_home(sender, instance, created, raw=False, **kwargs):
+    """A translation of an organization's home page (its site in another language, made with
+    wagtail-localize) is a new tree under the root: its editors' rights follow it."""
+    from wagtail.models import Page
+
+    from .onboarding import reconcile_parent_rights, reconcile_rights
+
+    if not created or raw or not isinstance(instance, Page) or instance.depth != 2:
+        return
+    organization = (
+        Organization.objects.filter(home_page__translation_key=instance.translation_key)
+        .exclude(home_page_id=instance.pk)
+        .select_related("site", "parent")
+        .first()
+    )
+    if organization is not None:
+        reconcile_rights(organization)
+        reconcile_parent_rights(organization)
