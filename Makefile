@@ -7,6 +7,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser and HTML-validity tests' tools (axe-core, vnu-jar) from package-lock.json.
+NODE_STAMP := node_modules/.installed
+# `make test` refreshes them when npm is there; without it those tests skip (fail under CI=true).
+NODE_TOOLS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 MANAGE := $(BIN)/python manage.py
 VAR_DIR := $(or $(PROFSITES_VAR_DIR),var)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k news --create-db"`.
@@ -29,7 +33,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-install: $(STAMP) ## Create .venv and install the pinned requirements-dev.txt into it
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 \
+		|| { echo "npm is needed for the test tools in package.json (install Node.js 20+ with npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP) ## Create .venv with requirements-dev.txt; node_modules with npm ci
 
 migrate: $(STAMP) ## Apply database migrations (SQLite in var/ unless DATABASE_URL is set)
 	mkdir -p $(VAR_DIR)
@@ -42,7 +52,7 @@ demo: migrate ## Set up, load the demo region and serve it on http://localhost:8
 run: migrate ## Serve the current database on http://localhost:8000 (sites on *.localhost:8000)
 	$(MANAGE) runserver 0.0.0.0:8000
 
-test: $(STAMP) ## Run the whole test suite with pytest (PostgreSQL if DATABASE_URL is set)
+test: $(STAMP) $(NODE_TOOLS) ## Run the whole test suite with pytest (PostgreSQL if DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check code and templates: ruff check, ruff format --check, djhtml --check

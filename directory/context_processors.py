@@ -1,12 +1,20 @@
 from contextlib import suppress
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.functional import SimpleLazyObject
-from wagtail.models import Site
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
 
 GENERATION_KEY = "site-chrome:generation"
-TIMEOUT = 24 * 60 * 60
+
+
+def _timeout():
+    """A day in a cache shared by every process (Redis). A process-local cache can't hear of a
+    change made in another process, so there the chrome is kept for a minute only."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return 60 if backend.endswith(("LocMemCache", "DummyCache")) else 24 * 60 * 60
 
 
 class SiteChrome:
@@ -17,7 +25,7 @@ class SiteChrome:
     none of them; any publish, move, delete, registry or branding change anywhere starts a new
     generation (`invalidate()`): a rare event next to page views, and a rebuild is cheap."""
 
-    def __init__(self, site):
+    def __init__(self, site, language_code=None):
         from sites.models import SiteBranding
 
         from .models import ContactsPage, organization_for_site
@@ -25,9 +33,28 @@ class SiteChrome:
         self.site = site
         self.organization = organization_for_site(site)
         self.root_page = site.root_page if site else None
+        if self.root_page is not None and language_code:
+            # The site in another language (wagtail-localize): its home page's translation
+            self.root_page = (
+                Page.objects.live()
+                .filter(
+                    translation_key=self.root_page.translation_key,
+                    locale__language_code=language_code,
+                )
+                .first()
+                or self.root_page
+            )
         parent = self.organization.parent if self.organization else None
         self.parent_organization = parent
         self.parent_url = parent.site.root_url + "/" if parent and parent.site_id else ""
+        # Is the site published in another language too? (No query per page where it isn't.)
+        self.translated = bool(
+            self.root_page is not None
+            and Page.objects.live()
+            .filter(translation_key=self.root_page.translation_key)
+            .exclude(pk=self.root_page.pk)
+            .exists()
+        )
         self.tagline = ""
         self.logo = None  # (url, width, height) of the logo's rendition
         if self.root_page is not None:
@@ -55,15 +82,18 @@ class SiteChrome:
         return self.root_page.title if self.root_page else ""
 
     @classmethod
-    def for_site(cls, site):
+    def for_site(cls, site, language_code=None):
+        """The chrome of `site`, in the language of its pages being shown (None: the default)."""
         if site is None:
             return cls(None)
+        if language_code == settings.LANGUAGE_CODE:
+            language_code = None
         generation = cache.get_or_set(GENERATION_KEY, 1, None)
-        key = f"site-chrome:{site.pk}:{generation}"
+        key = f"site-chrome:{site.pk}:{language_code or '-'}:{generation}"
         chrome = cache.get(key)
         if chrome is None:
-            chrome = cls(site)
-            cache.set(key, chrome, TIMEOUT)
+            chrome = cls(site, language_code)
+            cache.set(key, chrome, _timeout())
         return chrome
 
 
@@ -86,5 +116,5 @@ def organization(request):
 
 def _chrome_for(request):
     if not hasattr(request, "_site_chrome"):
-        request._site_chrome = SiteChrome.for_site(Site.find_for_request(request))
+        request._site_chrome = SiteChrome.for_site(Site.find_for_request(request), get_language())
     return request._site_chrome

@@ -298,3 +298,96 @@ def organization_for_site(site):
     if site is None:
         return None
     return Organization.objects.select_related("parent__site", "site").filter(site=site).first()
+
+
+def _folded(text):
+    """Text for case-insensitive matching in Python: SQLite's LIKE and lower() fold ASCII
+    only, so «курская» would not find «Курская» there; and «ё» is often typed as «е»."""
+    return text.casefold().replace("ё", "е")
+
+
+class DirectoryPage(Page):
+    """«Организации профсоюза»: the organizations below the site's own, read from the registry
+    at request time (never stored on the page, so it is never out of date): on the regional
+    site the territorial organizations, each with its primaries; on a territorial site its
+    primaries. Each links to its site or, without one, shows its contacts from the registry.
+
+    One query on the registry whatever its size; the search (`?q=`) filters in Python, where
+    case folding works for Cyrillic on SQLite and PostgreSQL alike (a few hundred short names
+    at most)."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "directory/directory_page.html"
+
+    class Meta:
+        verbose_name = _("organizations directory")
+        verbose_name_plural = _("organizations directories")
+
+    def get_context(self, request, *args, **kwargs):
+        from wagtail.models import Site
+
+        context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "").strip()[:200]
+        groups = self.organization_groups(Site.find_for_request(request), query)
+        shown = [org for group, children in groups for org in (group, *children)]
+        context.update(
+            query=query,
+            groups=groups,
+            found=sum(org.matches for org in shown) if query else len(shown),
+            nested=any(children for group, children in groups),
+        )
+        return context
+
+    @staticmethod
+    def organization_groups(site, query=""):
+        """[(organization, [its children shown])] for the organizations below `site`'s
+        organization in the registry, sorted by name. With `query`, an organization is shown
+        if its name matches, with all of its children, or if some of its children match, with
+        those alone."""
+        if site is None:
+            return []
+        rows = list(
+            Organization.objects.filter(Q(parent__site=site) | Q(parent__parent__site=site))
+            .select_related("site")
+            .only(
+                "name",
+                "short_name",
+                "kind",
+                "parent_id",
+                "address",
+                "phone",
+                "email",
+                "chair",
+                "site__hostname",
+                "site__port",
+            )
+            .order_by()
+        )
+        ids = {org.pk for org in rows}
+        children = {}
+        for org in rows:
+            org.folded = _folded(f"{org.short_name} {org.name}")
+            if org.parent_id in ids:
+                children.setdefault(org.parent_id, []).append(org)
+
+        def by_name(org):
+            return org.folded
+
+        needle = _folded(query)
+        for org in rows:
+            org.matches = bool(needle) and needle in org.folded
+        groups = []
+        for org in sorted((org for org in rows if org.parent_id not in ids), key=by_name):
+            below = sorted(children.get(org.pk, []), key=by_name)
+            if needle and not org.matches:
+                below = [child for child in below if child.matches]
+                if not below:
+                    continue
+            groups.append((org, below))
+        return groups

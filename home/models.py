@@ -2,12 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 
 HOME_NEWS_COUNT = 4
+HOME_ORGANIZATIONS_NEWS_COUNT = 4
 
 
 class HomePage(Page):
@@ -33,6 +34,7 @@ class HomePage(Page):
         "news.NewsIndexPage",
         "reports.ReportIndexPage",
         "directory.ContactsPage",
+        "directory.DirectoryPage",
     ]
     template = "home/home_page.html"
 
@@ -41,11 +43,23 @@ class HomePage(Page):
         verbose_name_plural = _("site home pages")
 
     def get_context(self, request, *args, **kwargs):
-        from news.models import NewsPage
+        from news.flow import OrganizationsFeed, feeds_organizations, site_organization
+        from news.models import NewsIndexPage, NewsPage
         from reports.models import PublicReportPage
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = NewsPage.objects.for_listing(self)[:HOME_NEWS_COUNT]
+        news_index = NewsIndexPage.objects.live().child_of(self).first()
+        context["news_index"] = news_index
+        if feeds_organizations(site_organization(request)):
+            # «Новости организаций»: the latest news the organizations below flagged for their
+            # parent (news/flow.py); on a regional site, those of all its organizations.
+            feed = OrganizationsFeed(Site.find_for_request(request))
+            context["organizations_news"] = feed.label(
+                feed.news()[:HOME_ORGANIZATIONS_NEWS_COUNT], request
+            )
+            if news_index is not None:
+                context["organizations_news_url"] = news_index.organizations_news_url(request)
         context["latest_report"] = (
             PublicReportPage.objects.live()
             .descendant_of(self)

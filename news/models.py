@@ -1,19 +1,28 @@
+from urllib.parse import quote
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import BodyBlock
 
+from .flow import OrganizationsFeed, feeds_organizations, site_organization
+
 NEWS_PER_PAGE = 10
+ORGANIZATIONS_ROUTE = "organizations"
 
 
 class NewsPageTag(TaggedItemBase):
@@ -39,7 +48,41 @@ class NewsPageQuerySet(PageQuerySet):
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 
 
-class NewsIndexPage(Page):
+def paginate(items, request, per_page=NEWS_PER_PAGE):
+    """The requested page of `items` (the last one past the end, the first on nonsense)."""
+    paginator = Paginator(items, per_page)
+    try:
+        page_obj = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page_obj = paginator.page(1)
+    except EmptyPage:
+        page_obj = paginator.page(paginator.num_pages)
+    return {
+        "news_page": page_obj,
+        "paginator": paginator,
+        "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2),
+    }
+
+
+def year_from(value):
+    """A year from the query string, or None: a date lookup outside 1..9999 would fail."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 1 <= year <= 9999 else None
+
+
+class NewsIndexPage(RoutablePageMixin, Page):
+    """A site's news, paginated, filtered by one tag (`?tag=`) or one year (`?year=`) at a
+    time, with the years that have news as an archive.
+
+    On the sites of territorial and regional organizations it also serves «Новости
+    организаций» at a sub-URL (`organizatsiy/`): the news the organizations below flag for
+    their parent (news/flow.py). A route of this page rather than a page of its own, so that
+    no editor has to create it and no site can have it twice; on a primary organization's
+    site there is no such list and the URL answers 404."""
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -56,23 +99,39 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.for_listing(self)
+        # One query for the archive: the years that have live news here.
+        dates = NewsPage.objects.live().descendant_of(self).dates("date", "year", order="DESC")
+        years = [d.year for d in dates]
         tag = request.GET.get("tag", "").strip()
+        year = None if tag else year_from(request.GET.get("year"))
         if tag:
             news = news.filter(tags__name=tag)
-        paginator = Paginator(news, NEWS_PER_PAGE)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
-        context.update(
-            news_page=page_obj,
-            paginator=paginator,
-            current_tag=tag,
-            page_range=paginator.get_elided_page_range(page_obj.number, on_each_side=2),
-        )
+        elif year is not None:
+            news = news.filter(date__year=year)
+        context.update(paginate(news, request))
+        context.update(current_tag=tag, current_year=year, years=years)
+        if feeds_organizations(site_organization(request)):
+            context["organizations_news_url"] = self.organizations_news_url(request)
         return context
+
+    def organizations_news_url(self, request=None):
+        return self.get_url(request) + self.reverse_subpage(ORGANIZATIONS_ROUTE)
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("organizatsiy/", name=ORGANIZATIONS_ROUTE)
+    def organizations_news(self, request):
+        """All of «Новости организаций», paginated (the home page shows the latest few)."""
+        if not feeds_organizations(site_organization(request)):
+            raise Http404
+        feed = OrganizationsFeed(Site.find_for_request(request))
+        context = super().get_context(request)  # the page, without this index's own news
+        context.update(paginate(feed.news(), request))
+        context["news_page"].object_list = feed.label(context["news_page"].object_list, request)
+        context["news_index_url"] = self.get_url(request)
+        return TemplateResponse(request, "news/organizations_news.html", context)
 
 
 class NewsPage(Page):
@@ -88,6 +147,14 @@ class NewsPage(Page):
         related_name="+",
     )
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
+    show_in_parent_feed = models.BooleanField(
+        _("show in the parent organization's feed"),
+        default=False,
+        help_text=_(
+            "The news item will appear, with a link to this page, among the organizations' "
+            "news on the sites of the territorial and regional organizations."
+        ),
+    )
 
     objects = NewsPageManager()
 
@@ -98,6 +165,7 @@ class NewsPage(Page):
         FieldPanel("main_image"),
         FieldPanel("body"),
         FieldPanel("tags"),
+        FieldPanel("show_in_parent_feed"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -113,3 +181,50 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        url_parts = self.get_url_parts(request)
+        root_url = url_parts[1] if url_parts else ""
+        # The address on the page's own site, whatever host the request came by.
+        canonical_url = self.get_full_url(request) or ""
+        previous_news, next_news = self.neighbours()
+        context.update(
+            canonical_url=canonical_url,
+            site_root_url=root_url or "",
+            share_links=share_links(canonical_url, self.title),
+            previous_news=previous_news,
+            next_news=next_news,
+        )
+        return context
+
+    def neighbours(self):
+        """The older and the newer live news item in the same news index, in the listing's
+        order (date, then id), or None at either end: two small queries."""
+        if not self.pk or not self.path:  # a preview of a page not saved yet
+            return None, None
+        siblings = (
+            NewsPage.objects.live()
+            .filter(path__startswith=self.path[: -self.steplen], depth=self.depth)
+            .exclude(pk=self.pk)
+            .defer_streamfields()
+        )
+        older = siblings.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+        newer = siblings.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
+        return (
+            older.order_by("-date", "-pk").first(),
+            newer.order_by("date", "pk").first(),
+        )
+
+
+def share_links(url, title):
+    """Plain share links, no third-party scripts: (key, network name, share URL) each."""
+    if not url:
+        return []
+    url = quote(url, safe="")
+    text = quote(title, safe="")
+    return [
+        ("vk", "ВКонтакте", f"https://vk.com/share.php?url={url}"),
+        ("ok", "Одноклассники", f"https://connect.ok.ru/offer?url={url}"),
+        ("telegram", "Telegram", f"https://t.me/share/url?url={url}&text={text}"),
+    ]

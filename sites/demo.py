@@ -127,10 +127,43 @@ def seed(rows=None, *, today=None, log=print):
             onboard(org)
             org.refresh_from_db()
             fill_demo_content(org, row.get("demo_activity") or "current", today)
+            if org.kind == Organization.Kind.REGIONAL:
+                translate_demo_site(org)
         result.created_sites += 1
         log(f"  сайт создан: {org.site.root_url}/  ({org.short_name})")
     result.admin_password = ensure_admin()
     return result
+
+
+ENGLISH_DEMO = {
+    "": ("Kursk Regional Organization of the Education Workers' Union", ""),
+    "o-profsoyuze": (
+        "About the union",
+        "The union brings together teachers and staff of "
+        "schools, kindergartens and colleges of the Kursk region.",
+    ),
+}
+
+
+def translate_demo_site(org):
+    """The regional site's home and «О Профсоюзе» in English (wagtail-localize), so the demo
+    shows the language switcher; other pages stay Russian-only."""
+    from wagtail_localize.models import Translation, TranslationSource
+
+    english = Locale.objects.get(language_code="en")
+    home = org.site.root_page
+    for slug, (title, intro) in ENGLISH_DEMO.items():
+        page = home if not slug else home.get_children().filter(slug=slug).first()
+        if page is None:
+            continue
+        source, _ = TranslationSource.get_or_create_from_instance(page.specific)
+        translation, _ = Translation.objects.get_or_create(source=source, target_locale=english)
+        translation.save_target(publish=True)
+        translated = page.get_translation(english).specific
+        translated.title = title
+        if intro and hasattr(translated, "intro"):
+            translated.intro = intro
+        translated.save_revision().publish()
 
 
 def fill_demo_content(org, activity, today):
@@ -166,6 +199,9 @@ def fill_demo_content(org, activity, today):
                 ("quote", {"text": "Вместе мы сильнее.", "attribution": org.chair}),
             ],
             main_image=images[n % len(images)],
+            # Every third item of the organizations below the regional one goes up the
+            # regional news flow, so «Новости организаций» has something to show.
+            show_in_parent_feed=org.kind != Organization.Kind.REGIONAL and n % 3 == 0,
         )
         page.tags.add(*rng.sample(NEWS_TAGS, 2))
         add_published_child(news_index, page, at=aware(date, hour=10))

@@ -41,7 +41,7 @@ from wagtail.models.copying import _copy
 from wagtail.models.reference_index import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from directory.models import ContactsPage, Organization, validate_hostname
+from directory.models import ContactsPage, DirectoryPage, Organization, validate_hostname
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 
@@ -60,7 +60,12 @@ COLLECTION_PERMISSIONS = [
 SITE_SETTING_PERMISSIONS = [("platform", "change_sitebranding")]
 # The parent (territorial) organization decides whether its primaries' pages need its review.
 PARENT_SITE_SETTING_PERMISSIONS = [("platform", "change_moderationsettings")]
-EDITOR_GLOBAL_PERMISSIONS = [("wagtailadmin", "access_admin")]
+EDITOR_GLOBAL_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    # English versions of their own pages (wagtail-localize); sites/isolation.py limits every
+    # translation view to pages the user may edit.
+    ("wagtail_localize", "submit_translation"),
+]
 TEMPLATE_TITLE = "Шаблон сайта"
 PLACEHOLDERS = ("{организация}", "{полное наименование}")
 TEXT_FIELDS = [
@@ -325,13 +330,18 @@ def reconcile_rights(organization, *, only=None):
     parent_site_perm = all_perms[-1]
     # A site under its parent's review: its own editors submit, the parent's editors publish.
     reviewed = organization in scope and review_required(organization)
+    root_ids = {org.site.root_page_id for org in scope}
+    if only is not None and only.home_page_id:
+        root_ids.add(only.home_page_id)
+    roots = _translations_of(sorted(root_ids))  # each home page in every language
     wanted = {
-        (org.site.root_page_id, perm.pk)
+        (root_id, perm.pk)
         for org in scope
+        for root_id in roots[org.site.root_page_id]
         for perm in page_perms
         if not (reviewed and org.pk == organization.pk and perm.codename == "publish_page")
     }
-    within = limit("page_id", [only and only.home_page_id])
+    within = None if only is None else {"page_id__in": roots.get(only.home_page_id, [])}
     changed |= _sync(GroupPagePermission, group, "page_id", wanted, within)
 
     wanted = {
@@ -348,6 +358,25 @@ def reconcile_rights(organization, *, only=None):
     within = limit("site_id", [only and only.site_id])
     changed |= _sync(GroupSitePermission, group, "site_id", wanted, within)
     return changed
+
+
+def _translations_of(root_ids):
+    """{page id: [its id and those of its translations]}, in one query. A site's English
+    version (wagtail-localize) is a second tree whose root is the translation of the home page:
+    the editors' rights cover it as well."""
+    roots = {root_id: [root_id] for root_id in root_ids}
+    if not root_ids:
+        return roots
+    pages = Page.objects.filter(
+        translation_key__in=Page.objects.filter(pk__in=root_ids).values("translation_key")
+    ).values_list("pk", "translation_key")
+    by_key = {}
+    for pk, key in pages:
+        by_key.setdefault(key, []).append(pk)
+    for pk, key in pages:
+        if pk in roots:
+            roots[pk] = sorted(by_key[key])
+    return roots
 
 
 def review_required(organization):
@@ -449,6 +478,29 @@ def ensure_editors_group(organization, result):
     return group
 
 
+DIRECTORY_PAGE_TITLE = "Организации профсоюза"
+DIRECTORY_PAGE_SLUG = "organizatsii"
+
+
+def ensure_directory_page(organization, result, *, user=None):
+    """Regional and territorial sites list the organizations below them: a published
+    `DirectoryPage` under the home page, made once. Its content comes from the registry at
+    request time, so there is nothing to keep in step; one that exists, live or not, is left
+    as the editors keep it. Not in the site template: primary organizations have none."""
+    if organization.kind == Organization.Kind.PRIMARY or organization.home_page_id is None:
+        return
+    home = organization.home_page
+    if DirectoryPage.objects.child_of(home).exists():
+        return
+    taken = set(home.get_children().values_list("slug", flat=True))
+    slug, n = DIRECTORY_PAGE_SLUG, 2
+    while slug in taken:
+        slug, n = f"{DIRECTORY_PAGE_SLUG}-{n}", n + 1
+    page = DirectoryPage(title=DIRECTORY_PAGE_TITLE, slug=slug, show_in_menus=True)
+    add_published_child(home, page, user=user)
+    result.created.append(f"страница «{DIRECTORY_PAGE_TITLE}»")
+
+
 def _bring_back_tree(home, result):
     """Publish again what offboarding took off line (pages that had been published)."""
     tree = Page.objects.descendant_of(home, inclusive=True)
@@ -489,6 +541,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
         result.created.append("дерево страниц из шаблона")
     elif organization.site_id is None:
         _bring_back_tree(organization.home_page, result)
+    ensure_directory_page(organization, result, user=user)
 
     if organization.site_id is None:
         site = Site.objects.create(

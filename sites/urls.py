@@ -7,7 +7,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from sites import isolation
+from home import views as home_views
+from news.feeds import NewsFeed
+from sites import isolation, public
 
 
 def healthz(request):
@@ -23,8 +25,20 @@ urlpatterns = [
     path("admin/reports/page-types-usage/results/", isolation.page_types_usage_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The accessibility mode, the installable web app and its offline page (sites/public.py).
+    path("a11y/", public.accessibility_mode, name="accessibility_mode"),
+    path("manifest.webmanifest", public.manifest, name="webmanifest"),
+    path("sw.js", public.service_worker, name="service_worker"),
+    path("offline/", public.offline, name="offline"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("search/", home_views.search, name="search"),
+    path("feed/", NewsFeed(), name="news_feed"),
 ]
+
+# The server error page must not fail itself (see sites/public.py); 404 is Django's own view,
+# which renders templates/404.html with the site's chrome.
+handler500 = "sites.public.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from wagtail.models import Page
 
+from sites.onboarding import onboard
+
 from . import factories
 
 
@@ -76,3 +78,29 @@ def registry_admin_client(client, registry_admin):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def region(db):
+    """The regional organization, a territorial one and one of its primaries, each with a site
+    built by the platform's own site builder."""
+    regional = factories.regional_organization()
+    territorial = factories.org(
+        "territorial",
+        "46-01",
+        "Железногорская городская организация",
+        "zheleznogorsk",
+        regional,
+        address="г. Железногорск, ул. Ленина, д. 57",
+        phone="+7 (47148) 2-61-15",
+        email="zh@profobr46.example",
+        chair="Иванова Татьяна Николаевна",
+    )
+    primary = factories.org("primary", "46-01-001", "ППО СОШ № 5", "school5-zh", territorial)
+    other = factories.org(
+        "territorial", "46-02", "Рыльская районная организация", "rylsk", regional
+    )
+    for organization in (regional, territorial, primary, other):
+        onboard(organization)
+        organization.refresh_from_db()
+    return {"regional": regional, "territorial": territorial, "primary": primary, "other": other}

@@ -58,6 +58,13 @@ class RegionalOrganizationFactory(OrganizationFactory):
     members_count = 46831
 
 
+def org(kind, code, short_name, hostname, parent=None, **extra):
+    """An organization of the registry with a hostname of its own, by its key facts."""
+    return OrganizationFactory(
+        kind=kind, code=code, short_name=short_name, hostname=hostname, parent=parent, **extra
+    )
+
+
 class TerritorialOrganizationFactory(OrganizationFactory):
     kind = Organization.Kind.TERRITORIAL
     short_name = factory.Sequence(lambda n: f"Территориальная организация № {n}")

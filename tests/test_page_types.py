@@ -10,7 +10,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from directory.models import ContactsPage
+from directory.models import ContactsPage, DirectoryPage
 from home.models import HomePage, StandardPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
@@ -26,18 +26,20 @@ PAGE_TYPES = [
     ReportIndexPage,
     PublicReportPage,
     ContactsPage,
+    DirectoryPage,
 ]
 
 # parent type -> the only types that may be created under it.
 ALLOWED_CHILDREN = {
     Page: {HomePage},
-    HomePage: {StandardPage, NewsIndexPage, ReportIndexPage, ContactsPage},
+    HomePage: {StandardPage, NewsIndexPage, ReportIndexPage, ContactsPage, DirectoryPage},
     StandardPage: {StandardPage},
     NewsIndexPage: {NewsPage},
     NewsPage: set(),
     ReportIndexPage: {PublicReportPage},
     PublicReportPage: set(),
     ContactsPage: set(),
+    DirectoryPage: set(),
 }
 
 
@@ -59,7 +61,7 @@ class PageTypePlacementTests(WagtailPageTestCase):
     def test_parent_page_types(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        for section in (NewsIndexPage, ReportIndexPage, ContactsPage):
+        for section in (NewsIndexPage, ReportIndexPage, ContactsPage, DirectoryPage):
             self.assertAllowedParentPageTypes(section, {HomePage})
         self.assertAllowedParentPageTypes(NewsPage, {NewsIndexPage})
         self.assertAllowedParentPageTypes(PublicReportPage, {ReportIndexPage})

@@ -105,6 +105,10 @@ def test_seed_loads_sites_news_and_reports_and_a_second_run_changes_nothing():
 
     regional = Organization.objects.get(code="46")
     assert regional.site.is_default_site and regional.site.hostname == "localhost"
+    english = Client().get("/en/", HTTP_HOST="localhost")
+    assert english.status_code == 200, "the regional site has an English version"
+    assert "About the union" in english.content.decode()
+    assert 'hreflang="en"' in Client().get("/", HTTP_HOST="localhost").content.decode()
     assert Organization.objects.get(code="46-11").site is None
 
     demo.seed(rows, today=TODAY, log=lambda *args: None)

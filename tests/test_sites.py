@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Collection, Page, Site
 
-from directory.models import ContactsPage
+from directory.models import ContactsPage, DirectoryPage
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
@@ -21,36 +21,6 @@ from . import factories
 pytestmark = pytest.mark.django_db
 
 QUERY_BUDGET = 15
-
-
-def org(kind, code, short_name, hostname, parent=None, **extra):
-    return factories.OrganizationFactory(
-        kind=kind, code=code, short_name=short_name, hostname=hostname, parent=parent, **extra
-    )
-
-
-@pytest.fixture
-def region():
-    """The regional organization, a territorial one and one of its primaries, each with a site
-    built by the platform's own site builder."""
-    regional = factories.regional_organization()
-    territorial = org(
-        "territorial",
-        "46-01",
-        "Железногорская городская организация",
-        "zheleznogorsk",
-        regional,
-        address="г. Железногорск, ул. Ленина, д. 57",
-        phone="+7 (47148) 2-61-15",
-        email="zh@profobr46.example",
-        chair="Иванова Татьяна Николаевна",
-    )
-    primary = org("primary", "46-01-001", "ППО СОШ № 5", "school5-zh", territorial)
-    other = org("territorial", "46-02", "Рыльская районная организация", "rylsk", regional)
-    for organization in (regional, territorial, primary, other):
-        onboard(organization)
-        organization.refresh_from_db()
-    return {"regional": regional, "territorial": territorial, "primary": primary, "other": other}
 
 
 def get(client, host, path="/", **params):
@@ -87,7 +57,13 @@ class TestSiteBuilder:
         home = site.root_page.specific
         assert home.get_parent().depth == 1, "site trees are flat: home pages sit under the root"
         children = {type(p.specific) for p in home.get_children().live()}
-        assert children == {StandardPage, NewsIndexPage, ReportIndexPage, ContactsPage}
+        assert children == {
+            StandardPage,
+            NewsIndexPage,
+            ReportIndexPage,
+            ContactsPage,
+            DirectoryPage,  # territorial and regional sites list the organizations below
+        }
         assert all(p.live and p.live_revision_id for p in home.get_descendants(inclusive=True))
         assert territorial.collection.get_parent() == Collection.get_first_root_node()
 
@@ -111,7 +87,7 @@ class TestSiteBuilder:
         Site.objects.create(
             hostname="taken.localhost", port=80, root_page=region["other"].site.root_page
         )
-        clash = org("primary", "46-01-002", "ППО СОШ № 6", "taken", region["territorial"])
+        clash = factories.org("primary", "46-01-002", "ППО СОШ № 6", "taken", region["territorial"])
         pages, sites = Page.objects.count(), Site.objects.count()
         with pytest.raises(ValidationError, match="уже занят"):
             onboard(clash)
@@ -218,7 +194,9 @@ class TestPagesRender:
         assert "Новость 46-01 № 0<" in tagged and "Новость 46-01 № 1<" not in tagged
 
 
-@pytest.mark.parametrize("path", ["/", "/novosti/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/novosti/", "/novosti/?year=2026", "/novosti/news-1/", "/novosti/organizatsiy/"]
+)
 def test_query_budget_does_not_grow_with_news(client, region, path):
     counts = {}
     for total in (5, 50):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.sitemaps",
@@ -87,6 +88,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # wagtail-localize's views check no object rights: editors translate only their own pages.
+    "sites.isolation.TranslationViewsGuard",
+    # The visitor's «версия для слабовидящих» from its cookie (sites/public.py).
+    "sites.public.AccessibilityModeMiddleware",
 ]
 
 ROOT_URLCONF = "sites.urls"
@@ -171,7 +176,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_BASE_DOMAIN}"
 # Wagtail
 WAGTAIL_SITE_NAME = "Профсайты — Курская областная организация Профсоюза"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{PLATFORM_BASE_DOMAIN}")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# PostgreSQL stems Russian words ("учителей" finds "учитель"); after changing the configuration
+# of an existing database, run `manage.py update_index`. SQLite ignores it (whole words).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "russian"}
+}
 WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = [
@@ -186,6 +195,8 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Freshness thresholds, in days (see DESIGN.md).
 FRESHNESS_CURRENT_DAYS = int(env("FRESHNESS_CURRENT_DAYS", "30"))
 FRESHNESS_STALE_DAYS = int(env("FRESHNESS_STALE_DAYS", "90"))
+# News "published in the last N days" on the freshness report (sites/freshness.py).
+FRESHNESS_NEWS_DAYS = int(env("FRESHNESS_NEWS_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,99 @@
+"""Public views beside the page tree: search within a site, and robots.txt per hostname."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+from wagtail.models import Locale, Page, Site
+
+from directory.models import Organization
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def organizations_by_root_path():
+    """{site root page path: organization} for every organization with a site, in one query:
+    the organization of any page is the one whose root path its own path starts with."""
+    organizations = Organization.objects.filter(site__isnull=False).select_related(
+        "site__root_page"
+    )
+    return {org.site.root_page.path: org for org in organizations}
+
+
+def organization_of(page, by_root_path):
+    for depth in range(page.depth, 0, -1):
+        org = by_root_path.get(page.path[: depth * Page.steplen])
+        if org is not None:
+            return org
+    return None
+
+
+@require_GET
+def search(request):
+    """`/search/?q=`: the current site's live pages, paginated; on the regional site (the
+    default one) `?all=1` searches every site. Russian stemming comes from the PostgreSQL
+    search configuration (settings: WAGTAILSEARCH_BACKENDS); SQLite matches whole words."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    can_search_all = site.is_default_site
+    search_all = can_search_all and request.GET.get("all") == "1"
+    results_page = paginator = None
+    if query:
+        pages = Page.objects.live().public().exclude(depth=1).filter(locale=Locale.get_active())
+        if not search_all:
+            pages = pages.descendant_of(site.root_page, inclusive=True)
+        results = pages.search(query, operator="and")
+        paginator = Paginator(results, RESULTS_PER_PAGE)
+        try:
+            results_page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            results_page = paginator.page(1)
+        except EmptyPage:
+            results_page = paginator.page(paginator.num_pages)
+        _annotate(results_page, search_all)
+    return TemplateResponse(
+        request,
+        "home/search.html",
+        {
+            "query": query,
+            "search_all": search_all,
+            "can_search_all": can_search_all,
+            "results_page": results_page,
+            "paginator": paginator,
+            "page_range": (
+                paginator.get_elided_page_range(results_page.number, on_each_side=2)
+                if results_page
+                else []
+            ),
+        },
+    )
+
+
+def _annotate(results_page, search_all):
+    """A snippet for each result (its search description, else a news item's lead) and, when
+    searching all sites, the organization it comes from: two queries for the whole page."""
+    from news.models import NewsPage
+
+    pages = list(results_page)
+    leads = dict(
+        NewsPage.objects.filter(pk__in=[page.pk for page in pages]).values_list("pk", "lead")
+    )
+    by_root = organizations_by_root_path() if search_all else {}
+    for page in pages:
+        page.snippet = page.search_description or leads.get(page.pk, "")
+        page.source_organization = organization_of(page, by_root) if search_all else None
+
+
+@require_GET
+def robots_txt(request):
+    """Each hostname's robots.txt points to its own sitemap."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

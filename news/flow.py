@@ -1,0 +1,126 @@
+"""The regional news flow (DESIGN.md): a news item its editors flag «Показать в ленте
+вышестоящей организации» appears, with its source organization and a link to the original, on
+the sites of the organizations above it in the registry: a primary organization's on its
+territorial organization's site and on the regional site, a territorial organization's on the
+regional site.
+
+Nothing is copied and nothing is cached: the feed is a query over the live pages at request
+time, so unflagging, unpublishing, moving or deleting a news item, or moving an organization
+to another parent in the registry, shows at once on every site, with no invalidation to get
+wrong. It costs a fixed number of queries however many organizations and news there are:
+
+1. the organizations below the site's organization that have a site (one query on the
+   registry, following `Organization.parent`, never the page tree: the hierarchy lives in the
+   registry and the page trees are flat);
+2. the news under those sites' root pages, matched by the prefix of their tree path: one
+   `IN` over a fixed-length prefix per distinct root path length (a single one in practice,
+   since every home page sits directly under the Wagtail root), not one `LIKE` per site,
+   which with hundreds of primary organizations would make a statement too deep for SQLite;
+3. the images' renditions (prefetched).
+
+An item under a view restriction (on itself or an ancestor) never leaves its own site: that is
+a subquery of the news query, not Wagtail's `public()`, which costs a query of its own.
+
+Each item's source is then found in memory from its path prefix, and its link is its full
+URL on its own site's hostname (Wagtail's cached site root paths; no query per item).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
+from wagtail.models import PageViewRestriction
+
+from directory.models import Organization
+
+
+@dataclass(frozen=True)
+class Source:
+    """The organization a news item in the feed comes from."""
+
+    pk: int
+    short_name: str
+    name: str
+    root_path: str
+
+
+class OrganizationsFeed:
+    """Flagged, live, public news of the organizations below `site`'s organization."""
+
+    def __init__(self, site):
+        self.sources = {}
+        if site is None:
+            return
+        rows = (
+            Organization.objects.filter(
+                Q(parent__site=site) | Q(parent__parent__site=site),
+                site__isnull=False,
+                kind__in=[Organization.Kind.TERRITORIAL, Organization.Kind.PRIMARY],
+            )
+            .values_list("pk", "short_name", "name", "site__root_page__path")
+            .order_by()
+        )
+        for pk, short_name, name, root_path in rows:
+            self.sources[root_path] = Source(pk, short_name, name, root_path)
+        self._lengths = sorted({len(path) for path in self.sources})
+
+    def __bool__(self):
+        return bool(self.sources)
+
+    def news(self):
+        """The feed's news, newest first, loaded for a listing (images and their renditions
+        prefetched, bodies deferred). Label a page of it with `label()`."""
+        from .models import NewsPage
+
+        if not self.sources:
+            return NewsPage.objects.none()
+        # A restriction on the page or an ancestor: its page's path is a prefix of the item's.
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+        news = NewsPage.objects.live().filter(show_in_parent_feed=True).exclude(Exists(restricted))
+        under_sites = Q()
+        for length in self._lengths:
+            alias = f"root_path_{length}"
+            news = news.alias(**{alias: Substr("path", 1, length)})
+            paths = [path for path in self.sources if len(path) == length]
+            under_sites |= Q(**{f"{alias}__in": paths})
+        return (
+            news.filter(under_sites)
+            .defer_streamfields()
+            .select_related("main_image")
+            .prefetch_related("main_image__renditions")
+            .order_by("-date", "-pk")
+        )
+
+    def source_of(self, page):
+        for length in self._lengths:
+            source = self.sources.get(page.path[:length])
+            if source is not None:
+                return source
+        return None
+
+    def label(self, items, request=None):
+        """Give each news item its `source` (a Source) and `original_url` (absolute, on the
+        source organization's own hostname: the original stays the canonical address)."""
+        items = list(items)
+        for item in items:
+            item.source = self.source_of(item)
+            item.original_url = item.get_full_url(request)
+        return items
+
+
+def feeds_organizations(organization):
+    """Do sites of this kind of organization show the news of organizations below them?"""
+    return organization is not None and organization.kind in (
+        Organization.Kind.REGIONAL,
+        Organization.Kind.TERRITORIAL,
+    )
+
+
+def site_organization(request):
+    """The registry organization of the site serving `request`, from the cached site chrome
+    (no query on a warm request; the chrome is renewed on any registry change)."""
+    from directory.context_processors import organization as chrome_context
+
+    return chrome_context(request)["site_chrome"].organization

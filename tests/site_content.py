@@ -1,0 +1,130 @@
+"""A small region with content on every page type, for the tests of what the public sites serve
+besides pages (accessibility mode, web app, error pages) and of their HTML."""
+
+import datetime
+import json
+
+from directory.models import ContactsPage
+from home.models import StandardPage
+from news.models import NewsIndexPage, NewsPage
+from reports.models import PublicReportPage, ReportIndexPage
+from sites.building import add_published_child
+from sites.onboarding import onboard
+
+from . import factories
+
+ZHELEZNOGORSK = "zheleznogorsk.localhost"
+RYLSK = "rylsk.localhost"
+
+# The page types on the Zheleznogorsk site, by name: (path, expected status).
+PAGES = {
+    "home": "/",
+    "news-index": "/novosti/",
+    "news": "/novosti/news-1/",
+    "report-index": "/otchety/",
+    "report": "/otchety/otchet-2025/",
+    "contacts": "/kontakty/",
+    "standard": "/o-profsoyuze/",
+}
+
+
+def body(image):
+    """A StreamField body with one block of every kind but embeds (they need the network)."""
+    return json.dumps(
+        [
+            {"type": "heading", "value": {"text": "Как это было", "level": "h2"}},
+            {
+                "type": "paragraph",
+                "value": "<p>Открытые уроки прошли в <b>девяти</b> школах города.</p>"
+                "<ul><li>математика</li><li>литература</li></ul>",
+            },
+            {
+                "type": "image",
+                "value": {
+                    "image": {
+                        "image": image.pk,
+                        "alt_text": "Учитель у доски",
+                        "decorative": False,
+                    },
+                    "caption": "Открытый урок в школе № 5",
+                },
+            },
+            {
+                "type": "quote",
+                "value": {"text": "Учитель — это призвание.", "attribution": "Т. Н. Иванова"},
+            },
+            {
+                "type": "table",
+                "value": {
+                    "data": [["Школа", "Участников"], ["№ 5", "12"], ["№ 7", "9"]],
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": False,
+                    "table_caption": "Участники по школам",
+                },
+            },
+        ]
+    )
+
+
+def build_region():
+    """The regional organization, two territorial ones (Zheleznogorsk, Rylsk) with sites built
+    by onboarding, news with a photo and a rich body, and a public report on Zheleznogorsk's."""
+    regional = factories.regional_organization()
+    zheleznogorsk = factories.OrganizationFactory(
+        kind="territorial",
+        code="46-01",
+        short_name="Железногорская городская организация",
+        name="Железногорская городская организация Общероссийского Профсоюза образования",
+        hostname="zheleznogorsk",
+        parent=regional,
+        address="г. Железногорск, ул. Ленина, д. 57",
+        phone="+7 (47148) 2-61-15",
+        email="zh@profobr46.example",
+        chair="Иванова Татьяна Николаевна",
+    )
+    rylsk = factories.OrganizationFactory(
+        kind="territorial",
+        code="46-02",
+        short_name="Рыльская районная организация",
+        hostname="rylsk",
+        parent=regional,
+    )
+    organizations = {"regional": regional, "zheleznogorsk": zheleznogorsk, "rylsk": rylsk}
+    for organization in organizations.values():
+        onboard(organization)
+        organization.refresh_from_db()
+
+    photo = factories.ImageFactory(title="Педагоги на конкурсе", file__width=800, file__height=450)
+    index = NewsIndexPage.objects.child_of(zheleznogorsk.site.root_page).get()
+    for n in (1, 2):
+        add_published_child(
+            index,
+            NewsPage(
+                title=f"Итоги конкурса «Педагог года» № {n}",
+                slug=f"news-{n}",
+                date=datetime.date(2026, 3, 12) - datetime.timedelta(days=n),
+                lead="Девять педагогов показали открытые уроки.",
+                main_image=photo,
+                body=body(photo),
+            ),
+        )
+    reports = ReportIndexPage.objects.child_of(zheleznogorsk.site.root_page).get()
+    add_published_child(
+        reports,
+        PublicReportPage(
+            title="Публичный отчёт за 2025 год",
+            slug="otchet-2025",
+            year=2025,
+            summary="Итоги работы городской организации Профсоюза за 2025 год.",
+            members_count=2172,
+            info_budget_share="4.5",
+            body=body(photo),
+        ),
+    )
+    assert (
+        StandardPage.objects.child_of(zheleznogorsk.site.root_page)
+        .filter(slug="o-profsoyuze")
+        .exists()
+    ), "the site template has the «О Профсоюзе» page"
+    assert ContactsPage.objects.child_of(zheleznogorsk.site.root_page).exists()
+    return organizations
