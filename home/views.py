@@ -1,12 +1,12 @@
 """Public views beside the page tree: search within a site, and robots.txt per hostname."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page, Site
 
 from directory.models import Organization
+from news.models import paginate
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -41,18 +41,14 @@ def search(request):
     can_search_all = site.is_default_site
     search_all = can_search_all and request.GET.get("all") == "1"
     results_page = paginator = None
+    page_range = []
     if query:
         pages = Page.objects.live().public().exclude(depth=1).filter(locale=Locale.get_active())
         if not search_all:
             pages = pages.descendant_of(site.root_page, inclusive=True)
-        results = pages.search(query, operator="and")
-        paginator = Paginator(results, RESULTS_PER_PAGE)
-        try:
-            results_page = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            results_page = paginator.page(1)
-        except EmptyPage:
-            results_page = paginator.page(paginator.num_pages)
+        pagination = paginate(pages.search(query, operator="and"), request, RESULTS_PER_PAGE)
+        results_page, paginator = pagination["news_page"], pagination["paginator"]
+        page_range = pagination["page_range"]
         _annotate(results_page, search_all)
     return TemplateResponse(
         request,
@@ -63,11 +59,7 @@ def search(request):
             "can_search_all": can_search_all,
             "results_page": results_page,
             "paginator": paginator,
-            "page_range": (
-                paginator.get_elided_page_range(results_page.number, on_each_side=2)
-                if results_page
-                else []
-            ),
+            "page_range": page_range,
         },
     )
 
