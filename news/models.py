@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Q
@@ -23,6 +24,7 @@ from .flow import OrganizationsFeed, feeds_organizations, site_organization
 
 NEWS_PER_PAGE = 10
 ORGANIZATIONS_ROUTE = "organizations"
+ORGANIZATIONS_SLUG = "organizatsiy"
 
 
 class NewsPageTag(TaggedItemBase):
@@ -121,7 +123,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def index(self, request):
         return self.render(request)
 
-    @path("organizatsiy/", name=ORGANIZATIONS_ROUTE)
+    @path(f"{ORGANIZATIONS_SLUG}/", name=ORGANIZATIONS_ROUTE)
     def organizations_news(self, request):
         """All of «Новости организаций», paginated (the home page shows the latest few)."""
         if not feeds_organizations(site_organization(request)):
@@ -181,6 +183,15 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news")
+
+    def clean(self):
+        super().clean()
+        # The news index answers `organizatsiy/` itself (the organizations' news): a news item
+        # with that address could never be reached.
+        if self.slug == ORGANIZATIONS_SLUG:
+            raise ValidationError(
+                {"slug": _("This address is taken by the organizations' news. Choose another.")}
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

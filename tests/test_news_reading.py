@@ -285,3 +285,28 @@ def test_query_budget_does_not_grow_with_news(client, index, path):
         counts[total] = len(queries)
     assert counts[5] == counts[50], counts
     assert counts[50] <= QUERY_BUDGET, counts
+
+
+def test_the_organizations_news_address_is_refused_for_a_news_item(client, territorial):
+    """`organizatsiy/` under a news index is the organizations' news: an item there could never
+    be reached, so the editor is told to pick another address, and nothing is saved."""
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.create_user("editor-zh", password="x")
+    editor.groups.add(territorial.editors_group)
+    client.force_login(editor)
+    index = NewsIndexPage.objects.child_of(territorial.home_page).get()
+    response = client.post(
+        f"/admin/pages/add/news/newspage/{index.pk}/",
+        {
+            "title": "Новость",
+            "slug": "organizatsiy",
+            "date": "2026-11-20",
+            "lead": "Коротко",
+            "body-count": "0",
+            "tags": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Этот адрес занят новостями организаций" in response.content.decode()
+    assert not NewsPage.objects.filter(slug="organizatsiy").exists()
