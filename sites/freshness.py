@@ -38,7 +38,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Substr
@@ -49,7 +48,7 @@ from directory.models import ContactsPage, Organization
 from news.models import NewsPage
 from reports.models import PublicReportPage
 
-from .roles import REGIONAL_ADMINS
+from .roles import is_network_admin
 
 # Onboarding stamps all copied pages with one `now`; a minute covers a slow transaction.
 EMPTY_TOLERANCE = timedelta(minutes=1)
@@ -161,16 +160,8 @@ class OrganizationFreshness:
 # Scope: who sees which rows ------------------------------------------------------------------
 
 
-def has_full_access(user):
-    """Superusers and regional admins (their group, or any group with page rights on the
-    root) see every organization."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Group.objects.filter(
-        Q(name=REGIONAL_ADMINS) | Q(page_permissions__page__depth=1), user=user
-    ).exists()
+# Superusers and regional admins see every organization.
+has_full_access = is_network_admin
 
 
 def visible_organizations(user):

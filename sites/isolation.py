@@ -13,8 +13,10 @@ from wagtail.admin.views import chooser
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
+
+from .roles import is_network_admin
 
 # Pages ---------------------------------------------------------------------------------------
 
@@ -114,15 +116,6 @@ def choose_page_chosen_multiple(request):
 # Reports -------------------------------------------------------------------------------------
 
 
-def has_root_page_rights(user):
-    """Superusers and regional admins: those whose group has page rights on the root."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return GroupPagePermission.objects.filter(group__user=user, page__depth=1).exists()
-
-
 def _page_types_usage(**kwargs):
     view = PageTypesUsageReportView.as_view(**kwargs)
 
@@ -130,7 +123,7 @@ def _page_types_usage(**kwargs):
     def guarded(request):
         """The page types usage report counts every site's pages and names the last edited
         page of each type, whoever's it is: regional admins and superusers only."""
-        if not has_root_page_rights(request.user):
+        if not is_network_admin(request.user):
             raise PermissionDenied
         return view(request)
 
@@ -143,7 +136,7 @@ page_types_usage_results = _page_types_usage(results_only=True)
 
 def hide_foreign_reports(request, menu_items):
     """`construct_reports_menu`: no "page types usage" item for those refused the report."""
-    if not has_root_page_rights(request.user):
+    if not is_network_admin(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
 
 
@@ -302,7 +295,7 @@ class TranslationViewsGuard:
         if not user.is_authenticated or user.is_superuser:
             return None  # Wagtail's own login and permission checks apply
         if (match.url_name or "").startswith("translations_report"):
-            if not has_root_page_rights(user):
+            if not is_network_admin(user):
                 raise PermissionDenied
             return None
         for page in _pages_concerned(view_kwargs):
@@ -344,6 +337,6 @@ def hide_translations_report(request, menu_items):
     translations: regional admins and superusers only."""
     from django.urls import reverse
 
-    if not has_root_page_rights(request.user):
+    if not is_network_admin(request.user):
         report = reverse("wagtail_localize:translations_report")
         menu_items[:] = [item for item in menu_items if item.url != report]

@@ -5,6 +5,7 @@ groups are made per organization by onboarding (sites/onboarding.py)."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 REGIONAL_ADMINS = "Региональные администраторы"
@@ -44,6 +45,18 @@ REGIONAL_ADMIN_COLLECTION_PERMISSIONS = [
     ("wagtailcore", "add_collection"),
     ("wagtailcore", "change_collection"),
 ]
+
+
+def is_network_admin(user):
+    """Superusers and regional admins (their group, or any group with page rights on the
+    root): those who see and manage every organization's site. One query."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Group.objects.filter(
+        Q(name=REGIONAL_ADMINS) | Q(page_permissions__page__depth=1), user=user
+    ).exists()
 
 
 def permissions(keys):
