@@ -111,10 +111,11 @@ def _next_generation():
 
 
 def organization(request):
-    return {"site_chrome": SimpleLazyObject(lambda: _chrome_for(request))}
+    return {"site_chrome": SimpleLazyObject(lambda: chrome_for_request(request))}
 
 
-def _chrome_for(request):
+def chrome_for_request(request):
+    """The chrome of the site and language serving `request`, built at most once a request."""
     if not hasattr(request, "_site_chrome"):
         request._site_chrome = SiteChrome.for_site(Site.find_for_request(request), get_language())
     return request._site_chrome

@@ -33,7 +33,7 @@ class NewsFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
-        from directory.context_processors import SiteChrome
+        from directory.context_processors import chrome_for_request
 
         site = Site.find_for_request(request)
         if site is None:
@@ -42,7 +42,7 @@ class NewsFeed(Feed):
         home_url = site.root_page.get_full_url(request)
         return FeedSource(
             site=site,
-            title=SiteChrome.for_site(site).title,
+            title=chrome_for_request(request).title,
             link=index.get_full_url(request) if index else home_url,
             tag=request.GET.get("tag", "").strip()[:100],
         )

@@ -121,6 +121,6 @@ def feeds_organizations(organization):
 def site_organization(request):
     """The registry organization of the site serving `request`, from the cached site chrome
     (no query on a warm request; the chrome is renewed on any registry change)."""
-    from directory.context_processors import organization as chrome_context
+    from directory.context_processors import chrome_for_request
 
-    return chrome_context(request)["site_chrome"].organization
+    return chrome_for_request(request).organization

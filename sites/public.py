@@ -27,9 +27,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_GET
-from wagtail.models import Site
 
-from directory.context_processors import SiteChrome
+from directory.context_processors import chrome_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -237,13 +236,9 @@ SERVICE_WORKER_VERSION = "1"
 SERVICE_WORKER_BYPASS = ["/admin/", "/documents/", "/a11y/", "/sw.js", "/healthz/"]
 
 
-def _chrome(request):
-    return SiteChrome.for_site(Site.find_for_request(request))
-
-
 def manifest(request):
     """The site's Web App Manifest: each organization's site installs as its own app."""
-    chrome = _chrome(request)
+    chrome = chrome_for_request(request)
     name = chrome.title or gettext("Education workers' union")
     data = {
         "name": name,
