@@ -293,6 +293,25 @@ class ContactsPage(Page):
         return bool(self.address and self.phone and self.email)
 
 
+class SiteRoots:
+    """Values by the path of a site's root page: `of(page)` is the value of the site the page
+    belongs to (the longest root path its own path starts with), found in memory."""
+
+    def __init__(self, by_root_path):
+        self.by_root_path = dict(by_root_path)
+        self.lengths = sorted({len(path) for path in self.by_root_path})
+
+    def __bool__(self):
+        return bool(self.by_root_path)
+
+    def of(self, page):
+        for length in reversed(self.lengths):
+            value = self.by_root_path.get(page.path[:length])
+            if value is not None:
+                return value
+        return None
+
+
 def organization_for_site(site):
     """The registry organization a Wagtail site belongs to (with its parent's site), or None."""
     if site is None:

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page, Site
 
-from directory.models import Organization
+from directory.models import Organization, SiteRoots
 from news.models import paginate
 
 RESULTS_PER_PAGE = 10
@@ -13,20 +13,11 @@ MAX_QUERY_LENGTH = 200
 
 
 def organizations_by_root_path():
-    """{site root page path: organization} for every organization with a site, in one query:
-    the organization of any page is the one whose root path its own path starts with."""
+    """Every organization with a site, by its site's root path (one query)."""
     organizations = Organization.objects.filter(site__isnull=False).select_related(
         "site__root_page"
     )
-    return {org.site.root_page.path: org for org in organizations}
-
-
-def organization_of(page, by_root_path):
-    for depth in range(page.depth, 0, -1):
-        org = by_root_path.get(page.path[: depth * Page.steplen])
-        if org is not None:
-            return org
-    return None
+    return SiteRoots((org.site.root_page.path, org) for org in organizations)
 
 
 @require_GET
@@ -73,10 +64,10 @@ def _annotate(results_page, search_all):
     leads = dict(
         NewsPage.objects.filter(pk__in=[page.pk for page in pages]).values_list("pk", "lead")
     )
-    by_root = organizations_by_root_path() if search_all else {}
+    roots = organizations_by_root_path() if search_all else None
     for page in pages:
         page.snippet = page.search_description or leads.get(page.pk, "")
-        page.source_organization = organization_of(page, by_root) if search_all else None
+        page.source_organization = roots.of(page) if search_all else None
 
 
 @require_GET

@@ -31,7 +31,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from wagtail.models import PageViewRestriction
 
-from directory.models import Organization
+from directory.models import Organization, SiteRoots
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class OrganizationsFeed:
     """Flagged, live, public news of the organizations below `site`'s organization."""
 
     def __init__(self, site):
-        self.sources = {}
+        self.sources = SiteRoots({})
         if site is None:
             return
         rows = (
@@ -60,9 +60,10 @@ class OrganizationsFeed:
             .values_list("pk", "short_name", "name", "site__root_page__path")
             .order_by()
         )
-        for pk, short_name, name, root_path in rows:
-            self.sources[root_path] = Source(pk, short_name, name, root_path)
-        self._lengths = sorted({len(path) for path in self.sources})
+        self.sources = SiteRoots(
+            (root_path, Source(pk, short_name, name, root_path))
+            for pk, short_name, name, root_path in rows
+        )
 
     def __bool__(self):
         return bool(self.sources)
@@ -80,10 +81,10 @@ class OrganizationsFeed:
         )
         news = NewsPage.objects.live().filter(show_in_parent_feed=True).exclude(Exists(restricted))
         under_sites = Q()
-        for length in self._lengths:
+        for length in self.sources.lengths:
             alias = f"root_path_{length}"
             news = news.alias(**{alias: Substr("path", 1, length)})
-            paths = [path for path in self.sources if len(path) == length]
+            paths = [path for path in self.sources.by_root_path if len(path) == length]
             under_sites |= Q(**{f"{alias}__in": paths})
         return (
             news.filter(under_sites)
@@ -93,19 +94,12 @@ class OrganizationsFeed:
             .order_by("-date", "-pk")
         )
 
-    def source_of(self, page):
-        for length in self._lengths:
-            source = self.sources.get(page.path[:length])
-            if source is not None:
-                return source
-        return None
-
     def label(self, items, request=None):
         """Give each news item its `source` (a Source) and `original_url` (absolute, on the
         source organization's own hostname: the original stays the canonical address)."""
         items = list(items)
         for item in items:
-            item.source = self.source_of(item)
+            item.source = self.sources.of(item)
             item.original_url = item.get_full_url(request)
         return items
 
