@@ -134,6 +134,14 @@ def test_pages_fit_phone_screens_and_are_captured(open_page, site_url, region, s
         page = open_page(width=width, height=height)
         for name, path in PAGES.items():
             open_and_check_layout(page, site_url(ZHELEZNOGORSK, path))
+            if width == 1280:
+                # On a desktop the sections (six on a territorial site) fit one line
+                rows = page.evaluate(
+                    "new Set([...document.querySelectorAll('.main-nav a')]"
+                    ".map((a) => Math.round(a.getBoundingClientRect().top))).size"
+                )
+                assert page.locator(".main-nav a").count() >= 6
+                assert rows == 1, f"{path}: the menu takes {rows} lines at 1280 px"
             if width > 320:
                 page.screenshot(
                     path=screenshot_dir / f"zheleznogorsk-{name}-{width}.png", full_page=True
