@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class SitesConfig(AppConfig):
     """Network-level code: site building, onboarding, freshness, roles."""
 
+    default = True  # this module also holds UsersConfig
     name = "sites"
     label = "platform"
     verbose_name = "Сеть сайтов"
@@ -23,3 +25,10 @@ class SitesConfig(AppConfig):
         scope_workflow_report_filters()
 
         post_migrate.connect(on_post_migrate, sender=self)
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with the scoped user views of sites/accounts.py: INSTALLED_APPS
+    names this class instead of `wagtail.users`."""
+
+    user_viewset = "sites.accounts.UserViewSet"

@@ -45,8 +45,9 @@ from directory.models import ContactsPage, DirectoryPage, Organization, validate
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 
+from . import accounts
 from .building import DEFAULT_SECTIONS, add_published_child
-from .models import ModerationSettings, NetworkSettings
+from .models import ModerationSettings, NetworkSettings, ProvenEmail
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
 COLLECTION_PERMISSIONS = [
@@ -427,16 +428,20 @@ def check_emails(emails):
 
 
 def _editor_account(email):
-    user_model = get_user_model()
-    user = user_model.objects.filter(email__iexact=email).order_by("pk").first()
+    """The account of a registry address: one whose address is proven to be it, or a new one.
+    An account that merely claims the address (typed into a form, never confirmed) is not
+    reused: it could be anyone's, and the rights go to the address's owner."""
+    user = accounts.accounts_with_proven_email(email).first()
     if user is not None:
         return user
+    user_model = get_user_model()
     username, n = email, 2
     while user_model.objects.filter(username=username).exists():
         username, n = f"{email}-{n}", n + 1
     user = user_model(username=username, email=email, is_active=True)
     user.set_unusable_password()
     user.save()
+    accounts.prove_email(user, ProvenEmail.Source.REGISTRY)
     return user
 
 

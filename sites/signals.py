@@ -1,12 +1,13 @@
 """Keep the derived rights in step when the registry changes a primary's parent, and apply a
 site's review setting when it is saved."""
 
+from django.conf import settings
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from directory.models import Organization
 
-from . import moderation
+from . import accounts, moderation
 from .models import ModerationSettings
 
 post_save.connect(moderation.on_settings_saved, sender=ModerationSettings)
@@ -56,3 +57,8 @@ def follow_translated_home(sender, instance, created, raw=False, **kwargs):
     if organization is not None:
         reconcile_rights(organization)
         reconcile_parent_rights(organization)
+
+
+# A new or changed account address is proven by a link sent to it (sites/accounts.py).
+pre_save.connect(accounts.remember_email, sender=settings.AUTH_USER_MODEL)
+post_save.connect(accounts.confirm_new_email, sender=settings.AUTH_USER_MODEL)

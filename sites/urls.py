@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from news.feeds import NewsFeed
-from sites import isolation, public
+from sites import accounts, isolation, public
 
 
 def healthz(request):
@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/reports/page-types-usage/results/", isolation.page_types_usage_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("account/confirm-email/<str:token>/", accounts.confirm_email, name="confirm_email"),
     # The accessibility mode, the installable web app and its offline page (sites/public.py).
     path("a11y/", public.accessibility_mode, name="accessibility_mode"),
     path("manifest.webmanifest", public.manifest, name="webmanifest"),

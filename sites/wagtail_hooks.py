@@ -1,7 +1,7 @@
 from django.urls import path
 from wagtail import hooks
 
-from . import isolation
+from . import accounts, isolation
 from .views import OnboardBulkAction, onboard_view
 
 
@@ -11,6 +11,10 @@ def register_onboarding_urls():
 
 
 hooks.register("register_bulk_action", OnboardBulkAction)
+
+# Regional admins manage editors' accounts only (sites/accounts.py): after Wagtail's own.
+for _action in accounts.USER_BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action, order=100)
 
 # Editors work only on their own sites (issue 4): see sites/isolation.py.
 hooks.register("construct_page_chooser_queryset", isolation.restrict_page_chooser)

@@ -181,8 +181,12 @@ class TestOnboardOne:
             onboarding.onboard(school, editors=["ok@example.org", "not-an-email"])
         assert snapshot() == before
 
-    def test_existing_user_is_reused(self, territorial):
+    def test_existing_user_is_reused_once_the_address_is_proven(self, territorial):
+        from sites.accounts import prove_email
+        from sites.models import ProvenEmail
+
         existing = get_user_model().objects.create_user("olga", email="Olga@Example.org")
+        prove_email(existing, ProvenEmail.Source.LINK)  # see tests/test_accounts.py
         school = primary(territorial, "46-01-001")
         onboarding.onboard(school, editors=["olga@example.org"])
         assert get_user_model().objects.filter(email__iexact="olga@example.org").count() == 1

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "sites.apps.UsersConfig",  # wagtail.users with the scoped user views (sites/accounts.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
