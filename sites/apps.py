@@ -18,11 +18,13 @@ class SitesConfig(AppConfig):
             scope_site_history_filters,
             scope_workflow_report_filters,
         )
+        from .references import check_references_in_admin_forms
         from .roles import on_post_migrate
 
         scope_page_listing_filters()
         scope_site_history_filters()
         scope_workflow_report_filters()
+        check_references_in_admin_forms()
 
         post_migrate.connect(on_post_migrate, sender=self)
 
