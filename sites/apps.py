@@ -12,7 +12,10 @@ class SitesConfig(AppConfig):
     verbose_name = "Сеть сайтов"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            patches,
+            signals,  # noqa: F401
+        )
         from .isolation import (
             scope_page_listing_filters,
             scope_site_history_filters,
@@ -25,6 +28,7 @@ class SitesConfig(AppConfig):
         scope_site_history_filters()
         scope_workflow_report_filters()
         check_references_in_admin_forms()
+        patches.apply()
 
         post_migrate.connect(on_post_migrate, sender=self)
 

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
 from directory.models import Organization
 
@@ -78,14 +78,18 @@ def apply_review(organization):
 
     if organization.home_page_id is None:
         return
-    ours = WorkflowPage.objects.filter(
-        page_id=organization.home_page_id, workflow__name__startswith=WORKFLOW_NAME
+    # The home page and its translations (the site in other languages, trees of their own).
+    homes = list(
+        Page.objects.filter(
+            depth=2, translation_key=organization.home_page.translation_key
+        ).values_list("pk", flat=True)
     )
+    ours = WorkflowPage.objects.filter(page_id__in=homes, workflow__name__startswith=WORKFLOW_NAME)
     parent = organization.parent
     if review_required(organization) and parent and parent.editors_group_id:
-        WorkflowPage.objects.update_or_create(
-            page_id=organization.home_page_id, defaults={"workflow": parent_workflow(parent)}
-        )
+        workflow = parent_workflow(parent)
+        for home in homes:
+            WorkflowPage.objects.update_or_create(page_id=home, defaults={"workflow": workflow})
     else:
         ours.delete()
     reconcile_rights(organization)

@@ -2,7 +2,7 @@
 site's review setting when it is saved."""
 
 from django.conf import settings
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from directory.models import Organization
@@ -57,8 +57,25 @@ def follow_translated_home(sender, instance, created, raw=False, **kwargs):
     if organization is not None:
         reconcile_rights(organization)
         reconcile_parent_rights(organization)
+        moderation.apply_review(organization)  # a reviewed site is reviewed in every language
 
 
 # A new or changed account address is proven by a link sent to it (sites/accounts.py).
 pre_save.connect(accounts.remember_email, sender=settings.AUTH_USER_MODEL)
 post_save.connect(accounts.confirm_new_email, sender=settings.AUTH_USER_MODEL)
+
+
+def _restriction_changed(sender, **kwargs):
+    """The site chrome's menu and contacts leave out pages under a view restriction
+    (directory/context_processors.py): a restriction added or removed renews every site's."""
+    from directory.context_processors import invalidate
+
+    invalidate()
+
+
+post_save.connect(
+    _restriction_changed, sender="wagtailcore.PageViewRestriction", dispatch_uid="chrome-pvr"
+)
+post_delete.connect(
+    _restriction_changed, sender="wagtailcore.PageViewRestriction", dispatch_uid="chrome-pvr-d"
+)

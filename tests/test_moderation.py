@@ -7,9 +7,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
-from wagtail.models import Page, TaskState, WorkflowPage, WorkflowState
+from wagtail.models import Locale, Page, TaskState, WorkflowPage, WorkflowState
+from wagtail_localize.models import TranslationSource
 
 from directory.models import Organization
+from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from sites import onboarding
 from sites.models import ModerationSettings
@@ -246,3 +248,58 @@ def test_moving_the_primary_moves_its_review_to_the_new_parent(client, world):
     assert home.permissions_for_user(w.editor_other_t).can_publish()
     assert not home.permissions_for_user(w.editor_t).can_edit()
     assert not home.permissions_for_user(w.editor_a).can_publish()
+
+
+# Translations (wagtail-localize) of a reviewed site ----------------------------------------------
+
+
+def english():
+    return Locale.objects.get_or_create(language_code="en")[0]
+
+
+def translate(client, user, page):
+    client.force_login(user)
+    response = client.post(
+        f"/admin/localize/submit/page/{page.pk}/",
+        {"locales": [english().pk], "include_subtree": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Page.objects.get(pk=page.pk).get_translation(english())
+
+
+def test_translating_a_reviewed_site_submits_it_for_review(client, world):
+    w = world
+    switch(client, w.editor_t, w.a, on=True)
+    home = Page.objects.get(pk=w.a.home_page_id)
+    english_home = translate(client, w.editor_a, home)
+    translated = Page.objects.descendant_of(english_home, inclusive=True)
+    assert translated.count() > 1
+    assert not translated.filter(live=True).exists(), "published without review"
+    # The English home waits for T's editors, like any other change of A's.
+    state = english_home.specific.current_workflow_state
+    assert state is not None and state.status == "in_progress"
+    task = state.current_task_state.task.specific
+    assert w.t.editors_group in task.groups.all()
+    assert WorkflowPage.objects.get(page=english_home).workflow == state.workflow
+
+
+def test_updating_translations_of_a_reviewed_site_publishes_nothing(client, world):
+    w = world
+    about = StandardPage.objects.child_of(w.a.home_page).get(slug="o-profsoyuze")
+    english_home = translate(client, w.editor_a, Page.objects.get(pk=w.a.home_page_id))
+    english_about = StandardPage.objects.descendant_of(english_home).get(slug="o-profsoyuze")
+    english_about.title = "About the union"
+    english_about.save_revision(user=w.editor_a).publish(user=w.editor_a)  # before the review
+    english_about.refresh_from_db()
+    live_revision = english_about.live_revision_id
+    assert english_about.live and live_revision
+
+    switch(client, w.editor_t, w.a, on=True)
+    assert WorkflowPage.objects.filter(page=english_home).exists()
+    source = TranslationSource.objects.get(object_id=about.translation_key)
+    client.force_login(w.editor_a)
+    response = client.post(f"/admin/localize/update/{source.pk}/", {"publish_translations": "on"})
+    assert response.status_code == 302
+    english_about.refresh_from_db()
+    assert english_about.live_revision_id == live_revision
+    assert english_about.workflow_in_progress

@@ -1,0 +1,49 @@
+"""Changes to Wagtail's and wagtail-localize's own behaviour, in one place.
+
+Each function replaces or wraps a name that is not ours; `apply()` runs them all from
+`SitesConfig.ready()`, and tests/test_patches.py fails loudly when a patched name disappears
+in an upgrade. Checked against Wagtail 8.0 and wagtail-localize 1.14.
+"""
+
+
+def review_translations_of_reviewed_sites():
+    """wagtail-localize's submit and update views publish the translations they make
+    (`Translation.save_target(publish=True)`) without asking whether the user may publish.
+    On a site under review its editors may not: their translations are saved as drafts and
+    submitted to the page's workflow instead, like any other change of theirs."""
+    from wagtail.models import Page
+    from wagtail_localize.models import Translation
+
+    original = Translation.save_target
+    if getattr(original, "reviewed", False):
+        return
+
+    def save_target(self, user=None, publish=True):
+        if not (publish and user is not None) or _may_publish(self, user):
+            return original(self, user=user, publish=publish)
+        result = original(self, user=user, publish=False)
+        target = self.get_target_instance()
+        if isinstance(target, Page):
+            target = target.specific
+            workflow = target.get_workflow()
+            if workflow is not None and not target.workflow_in_progress:
+                workflow.start(target, user)
+        return result
+
+    def _may_publish(translation, user):
+        source = translation.source.get_source_instance()
+        return not isinstance(source, Page) or source.permissions_for_user(user).can_publish()
+
+    save_target.reviewed = True
+    Translation.save_target = save_target
+
+
+PATCHES = [review_translations_of_reviewed_sites]
+
+# The names the patches rely on: (module, attribute path), for tests/test_patches.py.
+PATCHED_NAMES = [("wagtail_localize.models", "Translation.save_target")]
+
+
+def apply():
+    for patch in PATCHES:
+        patch()

@@ -1,0 +1,21 @@
+"""What rests on names that are not ours (sites/patches.py): fail loudly if one disappears."""
+
+import importlib
+
+import pytest
+
+from sites import patches
+
+
+@pytest.mark.parametrize(("module", "path"), patches.PATCHED_NAMES)
+def test_patched_names_exist(module, path):
+    target = importlib.import_module(module)
+    for name in path.split("."):
+        assert hasattr(target, name), f"{module}.{path} is gone: review sites/patches.py"
+        target = getattr(target, name)
+
+
+def test_the_patches_are_applied():
+    from wagtail_localize.models import Translation
+
+    assert getattr(Translation.save_target, "reviewed", False)
