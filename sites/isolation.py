@@ -13,7 +13,7 @@ from wagtail.admin.views import chooser
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, TaskState, Workflow
 from wagtail.permissions import policy_registry
 
 from .roles import is_network_admin
@@ -340,3 +340,145 @@ def hide_translations_report(request, menu_items):
     if not is_network_admin(request.user):
         report = reverse("wagtail_localize:translations_report")
         menu_items[:] = [item for item in menu_items if item.url != report]
+
+
+# Workflow views ------------------------------------------------------------------------------
+
+WORKFLOW_VIEWS = {
+    "workflow_action",
+    "collect_workflow_action_data",
+    "confirm_workflow_cancellation",
+    "workflow_preview",
+    "workflow_history_detail",
+}
+
+
+class WorkflowViewsGuard:
+    """Wagtail's workflow views (action, its data form, the cancellation notice, the task
+    preview, a history entry) name the page, its draft title included, before they check who
+    asks, and act on any task state id given with any page id. Here they answer only for pages
+    the user may edit or review, and for task and workflow states of that very page (404
+    otherwise, as for a page that does not exist)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = request.user
+        if match is None or not user.is_authenticated or user.is_superuser:
+            return None  # Wagtail's own login check applies
+        if "wagtailadmin_workflows" in match.namespaces and _is_task_chooser(match.url_name):
+            # It lists every organization's tasks (and may create one): for workflow managers.
+            policy = policy_registry.get_by_type(Workflow)
+            if not policy.user_has_any_permission(user, ["add", "change"]):
+                raise PermissionDenied
+            return None
+        if match.url_name not in WORKFLOW_VIEWS or "wagtailadmin_pages" not in match.namespaces:
+            return None
+        page = Page.objects.filter(pk=view_kwargs.get("page_id")).first()
+        if page is None or not _may_work_on(page.specific, user):
+            raise Http404
+        states = _workflow_states(page)
+        task_state = view_kwargs.get("task_state_id")
+        if task_state is not None and not (
+            TaskState.objects.filter(workflow_state__in=states, pk=task_state).exists()
+        ):
+            raise Http404
+        workflow_state = view_kwargs.get("workflow_state_id")
+        if workflow_state is not None and not states.filter(pk=workflow_state).exists():
+            raise Http404
+        return None
+
+
+def _is_task_chooser(url_name):
+    return (url_name or "").startswith("task_chooser") or url_name == "task_chosen"
+
+
+def _workflow_states(page):
+    from wagtail.models import WorkflowState
+
+    return WorkflowState.objects.for_instance(page)
+
+
+def _may_work_on(page, user):
+    """May edit the page, or review it in the task it waits in."""
+    if page.permissions_for_user(user).can_edit():
+        return True
+    state = page.current_workflow_task_state
+    return state is not None and bool(state.task.specific.get_actions(page, user))
+
+
+# Tags ----------------------------------------------------------------------------------------
+
+
+def visible_tags(user):
+    """The tags of the images and documents `user` may choose and of the pages they may
+    explore: every tag for network admins. Wagtail's tag suggestions and popular-tag filters
+    name the tags of every organization's private media and drafts."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from taggit.models import Tag, TaggedItem
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from news.models import NewsPageTag
+
+    if is_network_admin(user):
+        return Tag.objects.all()
+    media = Q()
+    for model in (get_image_model(), get_document_model()):
+        choosable = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+            user, ["choose"]
+        )
+        media |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=choosable.values("pk"),
+        )
+    pages = NewsPageTag.objects.filter(content_object__in=explorable_pages(user).values("pk"))
+    return Tag.objects.filter(
+        Q(pk__in=TaggedItem.objects.filter(media).values("tag_id"))
+        | Q(pk__in=pages.values("tag_id"))
+    )
+
+
+def popular_visible_tags(model, user, count=10):
+    """Wagtail's `popular_tags_for_model`, limited to the tags `user` may see."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    return (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
+            pk__in=visible_tags(user).values("pk"),
+        )
+        .annotate(item_count=Count("taggit_taggeditem_items"))
+        .order_by("-item_count")[:count]
+    )
+
+
+@_guarded
+def tag_autocomplete(request, app_name=None, model_name=None):
+    """The tag field's suggestions: only tags the user may see (Wagtail suggests any)."""
+    from django.http import JsonResponse
+    from taggit.models import TagBase
+    from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
+
+    if app_name or model_name:
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.filter(app_label=app_name, model=model_name).first()
+        model = content_type.model_class() if content_type else None
+        if model is None or not issubclass(model, TagBase):
+            raise Http404
+    term = request.GET.get("term", "")
+    if not term:
+        return JsonResponse([], safe=False)
+    tags = visible_tags(request.user).filter(name__istartswith=term).order_by("name")
+    return JsonResponse(
+        list(tags.values_list("name", flat=True)[:TAGS_AUTOCOMPLETE_LIMIT]), safe=False
+    )

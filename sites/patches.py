@@ -38,10 +38,49 @@ def review_translations_of_reviewed_sites():
     Translation.save_target = save_target
 
 
-PATCHES = [review_translations_of_reviewed_sites]
+def scope_popular_tags():
+    """The image and document listings' «tag» filter and the image chooser's popular tags
+    offer the ten most used tags of the whole network, other organizations' private ones
+    included; Wagtail computes them without the user. Recompute them for the user."""
+    from wagtail.admin.filters import BaseMediaFilterSet
+    from wagtail.images.views.chooser import ImageChooseViewMixin
+
+    from .isolation import popular_visible_tags
+
+    init = BaseMediaFilterSet.__init__
+    if getattr(init, "scoped", False):
+        return
+
+    def __init__(self, *args, request=None, **kwargs):
+        init(self, *args, request=request, **kwargs)
+        if "tag" in self.filters and request is not None:
+            tags = [tag.name for tag in popular_visible_tags(self._meta.model, request.user)]
+            if tags:
+                self.filters["tag"].extra["choices"] = [(name, name) for name in tags]
+            else:
+                del self.filters["tag"]
+
+    __init__.scoped = True
+    BaseMediaFilterSet.__init__ = __init__
+
+    context = ImageChooseViewMixin.get_context_data
+
+    def get_context_data(self, **kwargs):
+        result = context(self, **kwargs)
+        result["popular_tags"] = popular_visible_tags(self.model, self.request.user)
+        return result
+
+    ImageChooseViewMixin.get_context_data = get_context_data
+
+
+PATCHES = [review_translations_of_reviewed_sites, scope_popular_tags]
 
 # The names the patches rely on: (module, attribute path), for tests/test_patches.py.
-PATCHED_NAMES = [("wagtail_localize.models", "Translation.save_target")]
+PATCHED_NAMES = [
+    ("wagtail_localize.models", "Translation.save_target"),
+    ("wagtail.admin.filters", "BaseMediaFilterSet.__init__"),
+    ("wagtail.images.views.chooser", "ImageChooseViewMixin.get_context_data"),
+]
 
 
 def apply():

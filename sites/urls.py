@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/choose-page/chosen-multiple/", isolation.choose_page_chosen_multiple),
     path("admin/reports/page-types-usage/", isolation.page_types_usage),
     path("admin/reports/page-types-usage/results/", isolation.page_types_usage_results),
+    path("admin/tag-autocomplete/", isolation.tag_autocomplete),
+    path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", isolation.tag_autocomplete),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/confirm-email/<str:token>/", accounts.confirm_email, name="confirm_email"),

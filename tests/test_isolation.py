@@ -24,6 +24,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.timezone import now
@@ -131,6 +132,92 @@ VIEWS = [
         lambda w: "/admin/choose-page/search/?q=draft",
         listing=True,
         shows="secret-a-news",
+    ),
+    # Workflow views: the page's editors and its reviewers (A's editors hold the task)
+    View(
+        "workflow preview",
+        pages("workflow/preview/{w.in_review.pk}/{w.task.pk}/"),
+        who="owner",
+        shows="secret-a-review",
+    ),
+    View(
+        "workflow preview, not in review",
+        pages("workflow/preview/{w.news.pk}/{w.task.pk}/"),
+        who="none",
+    ),
+    View(
+        "workflow action",
+        pages("workflow/action/{w.in_review.pk}/approve/{w.task_state.pk}/"),
+        who="owner",
+    ),
+    View(
+        "workflow action data",
+        pages("workflow/collect_action_data/{w.in_review.pk}/approve/{w.task_state.pk}/"),
+        who="owner",
+    ),
+    View(
+        "workflow action on another page's task",
+        pages("workflow/action/{w.news.pk}/approve/{w.task_state.pk}/"),
+        who="none",
+    ),
+    View(
+        "workflow cancellation notice",
+        pages("workflow/confirm_cancellation/{w.in_review.pk}/"),
+        shows="secret-a-workflow",
+    ),
+    View(
+        "workflow history detail",
+        pages("{w.in_review.pk}/workflow_history/detail/{w.workflow_state.pk}/"),
+        shows="secret-a-review",
+    ),
+    View(
+        "task chooser",
+        lambda w: "/admin/workflows/task_chooser/",
+        who="super",
+        shows="secret-a-task",
+    ),
+    View(
+        "task chooser results",
+        lambda w: "/admin/workflows/task_chooser/results/",
+        who="super",
+        shows="secret-a-task",
+    ),
+    View(
+        "task chosen",
+        lambda w: f"/admin/workflows/task_chooser/{w.task.pk}/",
+        who="super",
+        shows="secret-a-task",
+    ),
+    # Tags of private media and drafts
+    View(
+        "tag autocomplete",
+        lambda w: "/admin/tag-autocomplete/?term=secret",
+        listing=True,
+        shows="secret-a-newstag",
+    ),
+    View(
+        "tag autocomplete by model",
+        lambda w: "/admin/tag-autocomplete/taggit/tag/?term=secret",
+        listing=True,
+        shows="secret-a-imagetag",
+    ),
+    View(
+        "image listing tag filter",
+        lambda w: "/admin/images/",
+        listing=True,
+        shows="secret-a-imagetag",
+    ),
+    View(
+        "document listing tag filter",
+        lambda w: "/admin/documents/",
+        listing=True,
+        shows="secret-a-doctag",
+    ),
+    View(
+        "image chooser popular tags",
+        lambda w: "/admin/images/chooser/",
+        listing=True,
+        shows="secret-a-imagetag",
     ),
     # Translations (wagtail-localize)
     View("english page edit", pages("{w.about_en.pk}/edit/")),
@@ -401,7 +488,11 @@ def build_world():
         instance=StandardPage(title="secret-a-review", slug="secret-a-review", owner=editor_a)
     )
     in_review.save_revision(user=editor_a)
-    workflow.start(in_review, editor_a)  # for the workflow reports
+    workflow_state = workflow.start(in_review, editor_a)  # for the workflow reports and views
+    image.tags.add("secret-a-imagetag")
+    document.tags.add("secret-a-doctag")
+    news.tags.add("secret-a-newstag")
+    news.save()
 
     return SimpleNamespace(
         t=t,
@@ -419,6 +510,9 @@ def build_world():
         redirect=redirect,
         workflow=workflow,
         task=task,
+        in_review=in_review,
+        workflow_state=workflow_state,
+        task_state=workflow_state.current_task_state,
         b_news_index=NewsIndexPage.objects.descendant_of(b.home_page).get(),
         about_en=about_en,
         about_source=about_source,
@@ -503,11 +597,13 @@ def test_other_organizations_editor_sees_nothing(client, db, world, view):
     else:
         assert response.status_code == 200
     assert SECRET not in without_request_url(body(response), view.url(world))
+    # Nor in a message for the next page (Wagtail's "… is not awaiting moderation").
+    assert SECRET not in " ".join(str(m) for m in get_messages(response.wsgi_request)).lower()
     assert state() == before, "B's request changed something"
 
 
 def _actors(view):
-    return {"a": ["a", "t"], "owner": ["a"]}.get(view.who, [view.who])
+    return {"a": ["a", "t"], "owner": ["a"], "none": []}.get(view.who, [view.who])
 
 
 @pytest.mark.parametrize(

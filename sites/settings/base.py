@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # wagtail-localize's views check no object rights: editors translate only their own pages.
     "sites.isolation.TranslationViewsGuard",
+    # Wagtail's workflow views name any page they are given: only for its editors and reviewers.
+    "sites.isolation.WorkflowViewsGuard",
     # The visitor's «версия для слабовидящих» from its cookie (sites/public.py).
     "sites.public.AccessibilityModeMiddleware",
 ]
