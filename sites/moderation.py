@@ -18,10 +18,20 @@ platform 0002): review is opt-in and never goes to a network-wide group.
 """
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupApprovalTask,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowState,
+    WorkflowTask,
+)
 
 from directory.models import Organization
 
@@ -93,6 +103,33 @@ def apply_review(organization):
     else:
         ours.delete()
     reconcile_rights(organization)
+    move_reviews_in_progress(organization, homes)
+
+
+def move_reviews_in_progress(organization, homes):
+    """Reviews in progress on the site under another workflow than its own (the one of its
+    previous parent, before a move) end; if the site is still reviewed, each page is submitted
+    again, by the same person, to its current workflow. Until then the previous parent's
+    editors would still see the page in their tasks, and open and save it."""
+    trees = Q()
+    for path in Page.objects.filter(pk__in=homes).values_list("path", flat=True):
+        trees |= Q(path__startswith=path)
+    if not trees:
+        return
+    pages = Page.objects.filter(trees).values_list(Cast("id", output_field=CharField()))
+    current = WorkflowPage.objects.filter(page_id=organization.home_page_id).first()
+    states = (
+        WorkflowState.objects.active()
+        .filter(base_content_type=ContentType.objects.get_for_model(Page), object_id__in=pages)
+        .filter(workflow__name__startswith=WORKFLOW_NAME)
+        .exclude(workflow_id=current.workflow_id if current else None)
+        .select_related("requested_by")
+    )
+    for state in states:
+        page = state.content_object.specific
+        state.cancel(user=None)
+        if current is not None and current.workflow.active:
+            current.workflow.start(page, state.requested_by)
 
 
 class ModerationSettingsForm(WagtailAdminModelForm):

@@ -303,3 +303,39 @@ def test_updating_translations_of_a_reviewed_site_publishes_nothing(client, worl
     english_about.refresh_from_db()
     assert english_about.live_revision_id == live_revision
     assert english_about.workflow_in_progress
+
+
+def test_moving_the_primary_moves_its_reviews_in_progress(client, world):
+    w = world
+    switch(client, w.editor_t, w.a, on=True)
+    news = add_draft(client, w, "Новость в пути")
+    assert edit_post(client, news, "action-submit").status_code == 302
+    old_state = WorkflowState.objects.get(object_id=str(news.pk))
+    edit_url = f"/admin/pages/{news.pk}/edit/"
+    assert as_user(w.editor_t).get(edit_url).status_code == 200
+
+    a = Organization.objects.get(pk=w.a.pk)
+    a.parent = w.other_t
+    a.save()
+
+    old_state.refresh_from_db()
+    assert old_state.status == WorkflowState.STATUS_CANCELLED
+    new_state = WorkflowState.objects.get(
+        object_id=str(news.pk), status=WorkflowState.STATUS_IN_PROGRESS
+    )
+    assert "Другая" in new_state.workflow.name
+    assert new_state.requested_by == w.editor_a
+    # The previous parent's editors can no longer open, save or approve it...
+    old_parent = as_user(w.editor_t)
+    response = old_parent.get(edit_url)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert "Новость в пути" not in old_parent.get("/admin/").content.decode()
+    # ...the new parent's editors approve it.
+    new_parent = as_user(w.editor_other_t)
+    assert "Новость в пути" in new_parent.get("/admin/").content.decode()
+    task_state = new_state.current_task_state
+    new_parent.post(
+        f"/admin/pages/workflow/action/{news.pk}/approve/{task_state.pk}/", {"comment": ""}
+    )
+    news.refresh_from_db()
+    assert news.live
