@@ -26,6 +26,7 @@ class SiteChrome:
     generation (`invalidate()`): a rare event next to page views, and a rebuild is cheap."""
 
     def __init__(self, site, language_code=None):
+        from home.models import unrestricted
         from sites.models import SiteBranding
 
         from .models import ContactsPage, organization_for_site
@@ -59,11 +60,12 @@ class SiteChrome:
         self.logo = None  # (url, width, height) of the logo's rendition
         if self.root_page is not None:
             self.contacts = ContactsPage.for_site_root(self.root_page)
+            # Nothing under a view restriction: the chrome is the same for every visitor
+            # (and shows on error pages and the search too), so none has passed one.
             self.sections = list(
-                self.root_page.get_children()
-                .live()
-                .in_menu()
-                .only("title", "url_path", "path", "depth", "slug")
+                unrestricted(self.root_page.get_children().live().in_menu()).only(
+                    "title", "url_path", "path", "depth", "slug"
+                )
             )
             branding = SiteBranding.objects.filter(site=site).select_related("logo").first()
             if branding is not None:

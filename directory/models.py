@@ -273,8 +273,11 @@ class ContactsPage(Page):
 
     @classmethod
     def for_site_root(cls, root_page):
-        """The live contacts page directly under a site's home page, or None."""
-        return cls.objects.live().child_of(root_page).first()
+        """The live contacts page directly under a site's home page, or None; None too if it
+        is under a view restriction (the site chrome shows it to every visitor)."""
+        from home.models import unrestricted
+
+        return unrestricted(cls.objects.live().child_of(root_page)).first()
 
     @property
     def social_links(self):

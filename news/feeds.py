@@ -12,6 +12,8 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from home.models import unrestricted
+
 from .models import NewsIndexPage, NewsPage
 
 FEED_ITEMS = 20
@@ -38,7 +40,7 @@ class NewsFeed(Feed):
         site = Site.find_for_request(request)
         if site is None:
             raise Http404
-        index = NewsIndexPage.objects.live().child_of(site.root_page).first()
+        index = unrestricted(NewsIndexPage.objects.live().child_of(site.root_page)).first()
         home_url = site.root_page.get_full_url(request)
         return FeedSource(
             site=site,
@@ -58,6 +60,7 @@ class NewsFeed(Feed):
         return self.title(source)
 
     def items(self, source):
+        # Not a page view: no restriction is passed, the feed is what anyone may read.
         news = NewsPage.objects.for_listing(source.site.root_page)
         if source.tag:
             news = news.filter(tags__name=source.tag)

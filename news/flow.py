@@ -19,7 +19,8 @@ wrong. It costs a fixed number of queries however many organizations and news th
 3. the images' renditions (prefetched).
 
 An item under a view restriction (on itself or an ancestor) never leaves its own site: that is
-a subquery of the news query, not Wagtail's `public()`, which costs a query of its own.
+a subquery of the news query (`home.models.unrestricted`), not Wagtail's `public()`, which
+costs a query of its own.
 
 Each item's source is then found in memory from its path prefix, and its link is its full
 URL on its own site's hostname (Wagtail's cached site root paths; no query per item).
@@ -27,11 +28,11 @@ URL on its own site's hostname (Wagtail's cached site root paths; no query per i
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
-from wagtail.models import PageViewRestriction
+from django.db.models import Q
+from django.db.models.functions import Substr
 
 from directory.models import Organization, SiteRoots
+from home.models import unrestricted
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,8 @@ class OrganizationsFeed:
 
         if not self.sources:
             return NewsPage.objects.none()
-        # A restriction on the page or an ancestor: its page's path is a prefix of the item's.
-        restricted = PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-        )
-        news = NewsPage.objects.live().filter(show_in_parent_feed=True).exclude(Exists(restricted))
+        # Shown on another site's pages: no restriction of the item's own site is passed.
+        news = unrestricted(NewsPage.objects.live().filter(show_in_parent_feed=True))
         under_sites = Q()
         for length in self.sources.lengths:
             alias = f"root_path_{length}"

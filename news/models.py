@@ -19,6 +19,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.models import unrestricted
 
 from .flow import OrganizationsFeed, feeds_organizations, site_organization
 
@@ -34,12 +35,13 @@ class NewsPageTag(TaggedItemBase):
 
 
 class NewsPageQuerySet(PageQuerySet):
-    def for_listing(self, ancestor):
-        """Live news under `ancestor`, newest first, loaded for a listing in a fixed number of
-        queries however many there are (images and tags are prefetched, bodies deferred)."""
+    def for_listing(self, ancestor, shown_on=None):
+        """Live news under `ancestor` that an anonymous visitor could open (none under a view
+        restriction, but those the page `shown_on` has passed: `home.models.unrestricted`),
+        newest first, loaded for a listing in a fixed number of queries however many there
+        are (images and tags are prefetched, bodies deferred)."""
         return (
-            self.live()
-            .descendant_of(ancestor)
+            unrestricted(self.live().descendant_of(ancestor), shown_on)
             .defer_streamfields()
             .select_related("main_image")
             .prefetch_related("main_image__renditions", "tags")
@@ -100,9 +102,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.for_listing(self)
-        # One query for the archive: the years that have live news here.
-        dates = NewsPage.objects.live().descendant_of(self).dates("date", "year", order="DESC")
+        news = NewsPage.objects.for_listing(self, shown_on=self)
+        # One query for the archive: the years that have live news listed here.
+        dates = unrestricted(NewsPage.objects.live().descendant_of(self), self).dates(
+            "date", "year", order="DESC"
+        )
         years = [d.year for d in dates]
         tag = request.GET.get("tag", "").strip()
         year = None if tag else year_from(request.GET.get("year"))
@@ -210,16 +214,17 @@ class NewsPage(Page):
         return context
 
     def neighbours(self):
-        """The older and the newer live news item in the same news index, in the listing's
+        """The older and the newer live news item in the same news index that the index
+        lists (none under a view restriction this page has not passed), in the listing's
         order (date, then id), or None at either end: two small queries."""
         if not self.pk or not self.path:  # a preview of a page not saved yet
             return None, None
-        siblings = (
+        siblings = unrestricted(
             NewsPage.objects.live()
             .filter(path__startswith=self.path[: -self.steplen], depth=self.depth)
-            .exclude(pk=self.pk)
-            .defer_streamfields()
-        )
+            .exclude(pk=self.pk),
+            self,
+        ).defer_streamfields()
         older = siblings.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
         newer = siblings.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
         return (

@@ -8,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.models import unrestricted
 
 from .forms import PublicReportPageForm
 
@@ -31,8 +32,7 @@ class ReportIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["reports"] = (
-            PublicReportPage.objects.live()
-            .child_of(self)
+            unrestricted(PublicReportPage.objects.live().child_of(self), self)
             .defer_streamfields()
             .select_related("document")
             .order_by("-year")
