@@ -6,7 +6,7 @@ Superusers and regional admins (whose page rights are on the root) are not restr
 """
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import chooser
@@ -16,6 +16,7 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page, TaskState, Workflow
 from wagtail.permissions import policy_registry
 
+from .references import foreign_override
 from .roles import is_network_admin
 
 # Pages ---------------------------------------------------------------------------------------
@@ -301,6 +302,10 @@ class TranslationViewsGuard:
         for page in _pages_concerned(view_kwargs):
             if page is None or not page.permissions_for_user(user).can_edit():
                 raise Http404
+        if match.url_name == "edit_override" and request.method == "PUT":
+            message = foreign_override(request, **view_kwargs)
+            if message:
+                return JsonResponse({"error": message}, status=400)
         return None
 
 

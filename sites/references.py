@@ -19,8 +19,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
-from .isolation import explorable_pages
-
 MESSAGES = {
     "image": "Изображение №{ids} недоступно: выберите изображение своей организации.",
     "document": "Документ №{ids} недоступен: выберите документ своей организации.",
@@ -61,7 +59,9 @@ def not_choosable(user, kind, model, ids):
     if kind == "page":
         allowed = set(
             Page.objects.filter(pk__in=ids)
-            .filter(pk__in=explorable_pages(user).values("pk"))
+            .filter(
+                pk__in=policy_registry.get_by_type(Page).explorable_instances(user).values("pk")
+            )
             .values_list("pk", flat=True)
         ) | set(Page.objects.live().public().filter(pk__in=ids).values_list("pk", flat=True))
     else:
@@ -145,3 +145,40 @@ def check_references_in_admin_forms():
         model.base_form_class = checked(
             getattr(model, "base_form_class", None), WagtailAdminModelForm
         )
+
+
+def foreign_override(request, translation_id, overridable_segment_id):
+    """wagtail-localize's «edit override» (PUT) replaces an image, a document or a page of the
+    source in one translation by any id it is sent: the message if it is one the user may not
+    choose, else None."""
+    import json
+    from io import BytesIO
+
+    from django.http import QueryDict
+    from wagtail_localize.models import OverridableSegment, Translation
+
+    segment = OverridableSegment.objects.filter(pk=overridable_segment_id).first()
+    translation = Translation.objects.filter(pk=translation_id).first()
+    if segment is None or translation is None:
+        return None  # wagtail-localize answers 404
+    if request.content_type == "multipart/form-data":
+        data, _files = request.parse_file_upload(request.META, BytesIO(request.body))
+    else:
+        data = QueryDict(request.body, encoding=request.encoding)
+    value = str(data.get("value", ""))
+    original, path = str(json.loads(segment.data_json)), segment.context.path
+    kinds = _kinds()
+    source = translation.source.get_source_instance()
+    for (
+        content_type_id,
+        object_id,
+        _model_path,
+        content_path,
+    ) in ReferenceIndex._extract_references_from_object(source):
+        if content_type_id not in kinds or str(object_id) != original:
+            continue
+        if path == content_path or path.startswith(content_path + "."):
+            kind, model = kinds[content_type_id]
+            if not value.isdigit() or not_choosable(request.user, kind, model, {int(value)}):
+                return MESSAGES[kind].format(ids=value or "—")
+    return None

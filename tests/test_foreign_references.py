@@ -223,3 +223,41 @@ def test_what_a_wider_editor_put_in_stays_for_the_sites_own_editor(w):
     response = client_a.post(f"/admin/pages/add/news/newspage/{w.news_index.pk}/", data)
     assert REFUSED_IMAGE in errors_of(response)
     assert Page.objects.filter(slug="other").count() == 0
+
+
+def test_a_translation_cannot_swap_in_another_organizations_image(w):
+    """wagtail-localize lets a translation use another image than the original's (an
+    «override»): only one the translator may choose."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import (
+        OverridableSegment,
+        SegmentOverride,
+        Translation,
+        TranslationSource,
+    )
+
+    news = w.news_index.add_child(
+        instance=NewsPage(title="Новость", slug="n", lead="x", main_image=w.a_image)
+    )
+    news.save_revision().publish()
+    source, _ = TranslationSource.get_or_create_from_instance(news)
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    translation = Translation.objects.create(source=source, target_locale=english)
+    translation.save_target(user=w.editor_a, publish=True)
+    segment = OverridableSegment.objects.get(source=source, context__path="main_image")
+    url = f"/admin/localize/translate/{translation.pk}/overrides/{segment.pk}/edit/"
+    client = as_user(w.editor_a)
+
+    response = client.put(
+        url, f"value={w.b_image.pk}", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert REFUSED_IMAGE in json.loads(response.content)["error"]
+    assert not SegmentOverride.objects.exists()
+
+    other = factories.ImageFactory(title="Другая картинка Альфы", collection=w.a.collection)
+    response = client.put(
+        url, f"value={other.pk}", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in (200, 201)
+    assert SegmentOverride.objects.get().data_json == json.dumps(str(other.pk))
