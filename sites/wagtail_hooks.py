@@ -1,6 +1,8 @@
 from django.urls import path
 from wagtail import hooks
 
+import sites.twofactor  # noqa: F401 (two-factor sign-in registers its hooks there)
+
 from . import accounts, isolation
 from .views import OnboardBulkAction, onboard_view
 

@@ -16,6 +16,35 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` makes a session past the second factor too, as if the user
+    had entered their code (sites/twofactor.py), for those who owe one: superusers, regional
+    admins and users with a device get a confirmed device (theirs, or a new one) recorded in
+    the session the way `django_otp.login` does. Tests of other features log in that way;
+    tests of the sign-in itself (tests/test_twofactor.py) go through the login form."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sites.twofactor import needs_two_factor
+
+    force_login = ClientMixin.force_login
+
+    def force_login_past_two_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        if not needs_two_factor(user):
+            return
+        device = next(devices_for_user(user), None) or TOTPDevice.objects.create(
+            user=user, name="tests", confirmed=True
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_past_two_factor)
+
+
 @pytest.fixture
 def root_page(db):
     return Page.get_first_root_node()

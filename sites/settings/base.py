@@ -5,6 +5,7 @@ README.md has the table of variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Two-factor sign-in to the admin (sites/twofactor.py): app codes and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Login throttling (django-axes): failed sign-ins lock the account and the address.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +92,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp: request.user.is_verified() from the session; must follow authentication.
+    "django_otp.middleware.OTPMiddleware",
+    # The admin sends whoever owes the second factor to its code or set-up page.
+    "sites.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -94,6 +105,8 @@ MIDDLEWARE = [
     "sites.isolation.WorkflowViewsGuard",
     # The visitor's «версия для слабовидящих» from its cookie (sites/public.py).
     "sites.public.AccessibilityModeMiddleware",
+    # django-axes: answers a locked-out sign-in with its lockout page; must be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sites.urls"
@@ -134,6 +147,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out accounts and addresses before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,6 +218,24 @@ FRESHNESS_CURRENT_DAYS = int(env("FRESHNESS_CURRENT_DAYS", "30"))
 FRESHNESS_STALE_DAYS = int(env("FRESHNESS_STALE_DAYS", "90"))
 # News "published in the last N days" on the freshness report (sites/freshness.py).
 FRESHNESS_NEWS_DAYS = int(env("FRESHNESS_NEWS_DAYS", "90"))
+
+# Two-factor sign-in (sites/twofactor.py; SECURITY.md): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Профсайты"
+
+# Login throttling (django-axes; SECURITY.md). Five failed sign-ins in a row lock the account,
+# and separately the address they came from, for 15 minutes; each attempt during the lockout
+# starts the 15 minutes again. `manage.py axes_reset_username NAME` / `axes_reset_ip ADDR` unlock.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the failures before it
+AXES_LOCKOUT_TEMPLATE = "twofactor/lockout.html"  # in Russian, status 429
+# The client's address: the connection's by default; behind a reverse proxy, from the header it
+# sets (README.md, "Configuration"). Read by django-ipware.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = (
+    int(env("AXES_IPWARE_PROXY_COUNT")) if env("AXES_IPWARE_PROXY_COUNT", "").strip() else None
+)
 
 LOGGING = {
     "version": 1,
