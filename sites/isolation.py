@@ -18,6 +18,7 @@ from wagtail.permissions import policy_registry
 
 from .references import foreign_override
 from .roles import is_network_admin
+from .twofactor import owes_second_factor
 
 # Pages ---------------------------------------------------------------------------------------
 
@@ -222,7 +223,7 @@ def hide_unpublished_document(document, request):
     may choose it, the editors of its organization (and of its parent), and regional admins.
     Anyone else gets the 404 they would get for a document that does not exist."""
     user = request.user
-    if user.is_authenticated and user.is_active:
+    if user.is_authenticated and user.is_active and not owes_second_factor(user):
         policy = policy_registry.get_by_type(type(document))
         if policy.user_has_permission_for_instance(user, "choose", document):
             return None

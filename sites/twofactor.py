@@ -67,6 +67,12 @@ def _is_verified(user):
     return getattr(user, "is_verified", lambda: False)()
 
 
+def owes_second_factor(user):
+    """Signed in with the password but not yet with the code (or not set up, for a role that
+    must): such a session is trusted with nothing its user's rights would grant."""
+    return user.is_authenticated and not _is_verified(user) and needs_two_factor(user)
+
+
 class TwoFactorMiddleware:
     """After django-otp's OTPMiddleware: a signed-in admin user who owes the second factor is
     sent to the code form (or, without a device, to the set-up) from every other admin page."""

@@ -103,3 +103,20 @@ def test_a_document_link_in_a_body_publishes_it(world):
     about.body = [("paragraph", RichText(link))]
     about.save_revision().publish()
     assert status(None, document) == 200
+
+
+def test_a_password_without_the_second_factor_is_not_enough(world):
+    """A regional admin who signed in with the password but not yet with the code is, for
+    unpublished documents, nobody (sites/twofactor.py)."""
+    a, users, document = world
+    admin = users["admin"]
+    admin.set_password("a-long-pass-phrase-1")
+    admin.save()
+    client = Client()
+    response = client.post(
+        "/admin/login/", {"username": "regional", "password": "a-long-pass-phrase-1"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 302  # sent to set up the second factor
+    assert client.get(document.url).status_code == 404
+    assert status(admin, document) == 200  # past the second factor (tests/conftest.py)
