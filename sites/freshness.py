@@ -452,15 +452,30 @@ def csv_value(value):
     return str(value)
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell may carry it: text that a spreadsheet would run as a formula
+    (starting with =, +, -, @, a tab or a carriage return) gets a leading single quote, so
+    it is shown as text. Anything but text (numbers, dates, None) is returned as it is.
+    Every CSV export goes through this: `csv_lines()` and the admin's report views."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_lines(rows):
-    """The CSV export, line by line (header first; CRLF line ends, as Python's csv writes)."""
+    """The CSV export, line by line (header first; CRLF line ends, as Python's csv writes);
+    text cells through `csv_cell()`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     yield _pop(buffer)
     for row in rows:
         values = export_values(row)
-        writer.writerow([csv_value(values[column]) for column in EXPORT_COLUMNS])
+        writer.writerow([csv_value(csv_cell(values[column])) for column in EXPORT_COLUMNS])
         yield _pop(buffer)
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sites.input_guard.RejectControlCharacters",  # 400 for NUL/control characters
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -200,7 +201,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{PLATFORM_BASE_DO
 # PostgreSQL stems Russian words ("учителей" finds "учитель"); after changing the configuration
 # of an existing database, run `manage.py update_index`. SQLite ignores it (whole words).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "russian"}
+    "default": {"BACKEND": "sites.search_backend", "SEARCH_CONFIG": "russian"}
 }
 WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -211,6 +212,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Counts the pixels of every frame of an animated image (sites/input_guard.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.input_guard.ImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Freshness thresholds, in days (see DESIGN.md).
