@@ -109,14 +109,6 @@ class ScopedReportView(ReportView):
     def get_heading(self, queryset, field):
         return str(self.export_headings.get(field, field))
 
-    def preprocess_field_value(self, field, value, export_format):
-        """Wagtail's CSV writer writes text as it is; ours cannot start a formula
-        (`freshness.csv_cell`). The XLSX export keeps text cells typed as text."""
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV:
-            return freshness.csv_cell(value)
-        return value
-
 
 def _visible_territorials(request):
     territorials = Organization.objects.filter(kind=Organization.Kind.TERRITORIAL)

@@ -73,13 +73,37 @@ def scope_popular_tags():
     ImageChooseViewMixin.get_context_data = get_context_data
 
 
-PATCHES = [review_translations_of_reviewed_sites, scope_popular_tags]
+def neutralise_csv_formulas():
+    """Wagtail's CSV exports (its reports and ours) write text as it is, so a page title or
+    an organization's name starting with `=` runs as a formula in a spreadsheet. Every cell
+    goes through `freshness.csv_cell` (OWASP's quote). The XLSX export is safe already."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    from .freshness import csv_cell
+
+    if getattr(SpreadsheetExportMixin.write_csv_row, "neutralised", False):
+        return
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: csv_cell(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+                for field, value in row_dict.items()
+            }
+        )
+
+    write_csv_row.neutralised = True
+    SpreadsheetExportMixin.write_csv_row = write_csv_row
+
+
+PATCHES = [review_translations_of_reviewed_sites, scope_popular_tags, neutralise_csv_formulas]
 
 # The names the patches rely on: (module, attribute path), for tests/test_patches.py.
 PATCHED_NAMES = [
     ("wagtail_localize.models", "Translation.save_target"),
     ("wagtail.admin.filters", "BaseMediaFilterSet.__init__"),
     ("wagtail.images.views.chooser", "ImageChooseViewMixin.get_context_data"),
+    ("wagtail.admin.views.mixins", "SpreadsheetExportMixin.write_csv_row"),
 ]
 
 

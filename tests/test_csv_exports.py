@@ -156,3 +156,23 @@ def test_command_csv_quotes_formulas(evil_region, tmp_path):
     path = tmp_path / "freshness.csv"
     call_command("freshness_report", "--format", "csv", "--output", str(path), stdout=io.StringIO())
     assert path.read_bytes().decode("utf-8") == out.getvalue()
+
+
+def test_wagtails_own_reports_quote_formulas_too(admin_client, db):
+    """The locked pages report of Wagtail (and every report on its export mixin): a page
+    title is whatever an editor typed."""
+    from django.utils.timezone import now
+    from wagtail.models import Page
+
+    from sites import onboarding
+
+    onboarding.site_template()
+    organization = factories.PrimaryOrganizationFactory()
+    onboarding.onboard(organization)
+    organization.refresh_from_db()
+    home = Page.objects.get(pk=organization.home_page_id)
+    locked = home.add_child(instance=Page(title='=HYPERLINK("http://evil")', slug="locked"))
+    Page.objects.filter(pk=locked.pk).update(locked=True, locked_at=now())
+    rows = csv_rows(download(admin_client, "/admin/reports/locked/"))
+    titles = [row[next(iter(row))] for row in rows]
+    assert """'=HYPERLINK("http://evil")""" in titles, titles
