@@ -113,6 +113,10 @@ def editor_client(client, editor):
 def region(db):
     """The regional organization, a territorial one and one of its primaries, each with a site
     built by the platform's own site builder."""
+    return build_small_region()
+
+
+def build_small_region():
     regional = factories.regional_organization()
     territorial = factories.org(
         "territorial",

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET  # our own sitemap, not untrusted input
 import feedparser
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
@@ -24,6 +24,7 @@ from sites.building import add_published_child
 from sites.onboarding import onboard
 
 from . import factories
+from .conftest import build_small_region
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,27 @@ def restrict(page, restriction_type, **fields):
     return restriction
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module in a transaction rolled back at its end; each test runs in a
+    savepoint of it (pytest-django's `db`), so what a test changes is undone."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        region = build_small_region()
+        yield {"region": region, "pages": build_pages(region)}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def pages(region):
+def region(db, world):
+    return world["region"]
+
+
+@pytest.fixture
+def pages(db, world):
+    return world["pages"]
+
+
+def build_pages(region):
     """On the primary site school5-zh: two public news items and, dated between them, a
     password-restricted one; a section restricted to a group, with a page below it (the
     restriction is on its ancestor); a public and a password-restricted report. On another
