@@ -49,8 +49,8 @@ from home.models import HomePage, StandardPage  # noqa: E402
 from home.search_index import per_save_indexing_paused  # noqa: E402
 from news.models import NewsIndexPage, NewsPage  # noqa: E402
 from reports.models import PublicReportPage, ReportIndexPage  # noqa: E402
-from sites import freshness  # noqa: E402
-from sites.building import add_published_child  # noqa: E402
+from sites.freshness import report as freshness  # noqa: E402
+from sites.network.building import add_published_child  # noqa: E402
 
 PREFIX = "FB"
 TERRITORIALS = 18

@@ -27,7 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from directory.models import Organization  # noqa: E402
-from sites import onboarding  # noqa: E402
+from sites.onboarding import services as onboarding  # noqa: E402
 
 
 def main():

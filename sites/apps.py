@@ -12,17 +12,15 @@ class SitesConfig(AppConfig):
     verbose_name = "Сеть сайтов"
 
     def ready(self):
-        from . import (
-            patches,
-            signals,  # noqa: F401
-        )
-        from .isolation import (
+        from sites import patches
+        from sites.isolation.pages import (
             scope_page_listing_filters,
             scope_site_history_filters,
             scope_workflow_report_filters,
         )
-        from .references import check_references_in_admin_forms
-        from .roles import on_post_migrate
+        from sites.isolation.references import check_references_in_admin_forms
+        from sites.network import signals  # noqa: F401 (connects the receivers)
+        from sites.network.roles import on_post_migrate
 
         scope_page_listing_filters()
         scope_site_history_filters()
@@ -37,4 +35,4 @@ class UsersConfig(WagtailUsersAppConfig):
     """Wagtail's users app with the scoped user views of sites/accounts.py: INSTALLED_APPS
     names this class instead of `wagtail.users`."""
 
-    user_viewset = "sites.accounts.UserViewSet"
+    user_viewset = "sites.accounts.users.UserViewSet"

@@ -2,7 +2,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting, register_setting
 
-from .moderation import ModerationSettingsForm
+from sites.moderation.services import ModerationSettingsForm
 
 
 @register_setting(icon="cogs")
@@ -76,7 +76,7 @@ class FreshnessReminder(models.Model):
     kind "site": an e-mail to the organization's editors that its site became «устаревает» or
     «заброшен». kind "digest": the organization (a primary) was reported as newly stale or
     abandoned in its territorial organization's digest; `recipients` are then the territorial
-    editors. `status` is the Russian status word of sites.freshness.Status at that time."""
+    editors. `status` is the Russian status word of sites.freshness.report.Status at that time."""
 
     class Kind(models.TextChoices):
         SITE = "site", "напоминание редакторам сайта"

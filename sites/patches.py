@@ -45,7 +45,7 @@ def scope_popular_tags():
     from wagtail.admin.filters import BaseMediaFilterSet
     from wagtail.images.views.chooser import ImageChooseViewMixin
 
-    from .isolation import popular_visible_tags
+    from sites.isolation.pages import popular_visible_tags
 
     init = BaseMediaFilterSet.__init__
     if getattr(init, "scoped", False):
@@ -79,7 +79,7 @@ def neutralise_csv_formulas():
     goes through `freshness.csv_cell` (OWASP's quote). The XLSX export is safe already."""
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-    from .freshness import csv_cell
+    from sites.freshness.report import csv_cell
 
     if getattr(SpreadsheetExportMixin.write_csv_row, "neutralised", False):
         return

@@ -9,7 +9,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from news.feeds import NewsFeed
-from sites import accounts, isolation, public
+from sites.accounts import users as accounts
+from sites.isolation import pages as isolation
+from sites.public import views as public
 
 
 def healthz(request):
@@ -41,7 +43,7 @@ urlpatterns = [
 
 # The server error page must not fail itself (see sites/public.py); 404 is Django's own view,
 # which renders templates/404.html with the site's chrome.
-handler500 = "sites.public.server_error"
+handler500 = "sites.public.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

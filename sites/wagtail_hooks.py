@@ -1,10 +1,10 @@
 from django.urls import path
 from wagtail import hooks
 
-import sites.twofactor  # noqa: F401 (two-factor sign-in registers its hooks there)
-
-from . import accounts, isolation
-from .views import OnboardBulkAction, onboard_view
+import sites.accounts.twofactor  # noqa: F401 (two-factor sign-in registers its hooks there)
+from sites.accounts import users as accounts
+from sites.isolation import pages as isolation
+from sites.onboarding.views import OnboardBulkAction, onboard_view
 
 
 @hooks.register("register_admin_urls")
@@ -32,28 +32,28 @@ hooks.register("construct_reports_menu", isolation.hide_translations_report)
 
 @hooks.register("register_admin_urls")
 def register_freshness_urls():
-    from . import freshness_views
+    from sites.freshness import views as freshness_views
 
     return freshness_views.urlpatterns()
 
 
 @hooks.register("register_reports_menu_item")
 def register_freshness_menu_item():
-    from . import freshness_views
+    from sites.freshness import views as freshness_views
 
     return freshness_views.freshness_menu_item()
 
 
 @hooks.register("register_reports_menu_item")
 def register_coverage_menu_item():
-    from . import freshness_views
+    from sites.freshness import views as freshness_views
 
     return freshness_views.coverage_menu_item()
 
 
 @hooks.register("register_reports_menu_item")
 def register_public_reports_menu_item():
-    from . import freshness_views
+    from sites.freshness import views as freshness_views
 
     return freshness_views.public_reports_menu_item()
 
@@ -63,6 +63,6 @@ def register_public_reports_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_freshness_panel(request, panels):
-    from . import freshness_panel
+    from sites.freshness import panel as freshness_panel
 
     freshness_panel.construct_homepage_panels(request, panels)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from wagtail.models import Page
 
-from sites.onboarding import onboard
+from sites.onboarding.services import onboard
 
 from . import factories
 
@@ -27,7 +27,7 @@ def _force_login_passes_two_factor(monkeypatch):
     from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from sites.twofactor import needs_two_factor
+    from sites.accounts.twofactor import needs_two_factor
 
     force_login = ClientMixin.force_login
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sites.public import A11Y_COOKIE, AccessibilityMode, replace_images_with_alt_text
+from sites.public.views import A11Y_COOKIE, AccessibilityMode, replace_images_with_alt_text
 
 from .site_content import PAGES, RYLSK, ZHELEZNOGORSK, build_region
 

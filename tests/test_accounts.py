@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.core import mail, signing
 
 from directory.models import Organization
-from sites import accounts, onboarding
-from sites.roles import REGIONAL_ADMINS
+from sites.accounts import users as accounts
+from sites.network.roles import REGIONAL_ADMINS
+from sites.onboarding import services as onboarding
 
 from . import factories
 

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from sites import freshness
-from sites.roles import ensure_regional_admins_group
+from sites.freshness import report as freshness
+from sites.network.roles import ensure_regional_admins_group
 
 from . import factories
 
@@ -164,7 +164,7 @@ def test_wagtails_own_reports_quote_formulas_too(admin_client, db):
     from django.utils.timezone import now
     from wagtail.models import Page
 
-    from sites import onboarding
+    from sites.onboarding import services as onboarding
 
     onboarding.site_template()
     organization = factories.PrimaryOrganizationFactory()

@@ -11,8 +11,8 @@ from wagtail.rich_text import RichText
 
 from directory.models import Organization
 from reports.models import ReportIndexPage
-from sites import onboarding
-from sites.roles import REGIONAL_ADMINS
+from sites.network.roles import REGIONAL_ADMINS
+from sites.onboarding import services as onboarding
 
 from . import factories
 

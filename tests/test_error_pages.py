@@ -5,7 +5,7 @@ from django.template import TemplateSyntaxError
 from django.test import RequestFactory
 
 from home.models import HomePage
-from sites import public
+from sites.public import views as public
 
 from .site_content import RYLSK, ZHELEZNOGORSK, build_region
 

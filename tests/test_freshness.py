@@ -15,10 +15,11 @@ from wagtail.models import Page
 from directory.models import ContactsPage, Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites import freshness, onboarding
-from sites.building import add_published_child
-from sites.freshness import Status
-from sites.roles import ensure_regional_admins_group
+from sites.freshness import report as freshness
+from sites.freshness.report import Status
+from sites.network.building import add_published_child
+from sites.network.roles import ensure_regional_admins_group
+from sites.onboarding import services as onboarding
 
 from . import factories
 

@@ -18,9 +18,9 @@ from wagtail.models import Site
 
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
-from sites import freshness
-from sites.building import add_published_child
-from sites.roles import ensure_regional_admins_group
+from sites.freshness import report as freshness
+from sites.network.building import add_published_child
+from sites.network.roles import ensure_regional_admins_group
 
 from . import factories
 from .test_freshness import (

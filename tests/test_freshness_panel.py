@@ -18,10 +18,12 @@ from wagtail.models import Page, Site
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites import freshness, freshness_panel, onboarding
-from sites.building import add_published_child
-from sites.freshness import Status
-from sites.roles import ensure_regional_admins_group
+from sites.freshness import panel as freshness_panel
+from sites.freshness import report as freshness
+from sites.freshness.report import Status
+from sites.network.building import add_published_child
+from sites.network.roles import ensure_regional_admins_group
+from sites.onboarding import services as onboarding
 
 from . import factories
 

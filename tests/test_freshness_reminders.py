@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 
-from sites import freshness
+from sites.freshness import report as freshness
 from sites.models import FreshnessReminder
 
 from .test_freshness_panel import (
@@ -39,7 +39,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The freshness clock (`sites.freshness.current_time`), movable by the test."""
+    """The freshness clock (`sites.freshness.report.current_time`), movable by the test."""
     clock = Clock(NOW)
     monkeypatch.setattr(freshness, "current_time", lambda: clock.now)
     return clock

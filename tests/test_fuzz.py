@@ -21,8 +21,8 @@ from wagtail.documents import get_document_model
 
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
-from sites.onboarding import onboard
-from sites.public import A11Y_COOKIE
+from sites.onboarding.services import onboard
+from sites.public.views import A11Y_COOKIE
 
 from . import factories
 from .site_content import RYLSK, ZHELEZNOGORSK, build_region

@@ -37,8 +37,8 @@ from wagtail_localize.models import Translation, TranslationSource
 from directory.models import Organization
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
-from sites import onboarding
-from sites.roles import REGIONAL_ADMINS
+from sites.network.roles import REGIONAL_ADMINS
+from sites.onboarding import services as onboarding
 
 from . import factories
 
@@ -653,7 +653,7 @@ def test_a_page_cannot_be_moved_into_another_organizations_tree(client, db, worl
 def test_guarded_views_keep_wagtails_url_names(world):
     from django.urls import resolve, reverse
 
-    from sites import isolation
+    from sites.isolation import pages as isolation
 
     url = reverse("wagtailadmin_choose_page_child", args=[world.home.pk])
     assert url == f"/admin/choose-page/{world.home.pk}/"

@@ -4,7 +4,7 @@ organizations' sites, nor their editors (whose usernames are e-mail addresses)."
 import pytest
 from django.contrib.auth import get_user_model
 
-from sites import onboarding
+from sites.onboarding import services as onboarding
 
 from . import factories
 

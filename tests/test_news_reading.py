@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from news.models import NewsIndexPage, NewsPage
-from sites.building import add_published_child
-from sites.onboarding import onboard
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
 
 from . import factories
 

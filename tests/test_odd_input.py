@@ -1,13 +1,13 @@
 """Odd input gets a clear answer in Russian, never a server error, and changes nothing:
 
 * control characters in a query string, and NUL in a form, are refused with 400 by
-  `sites.input_guard.RejectControlCharacters` (PostgreSQL refuses NUL in strings, XML
+  `sites.isolation.odd_input.RejectControlCharacters` (PostgreSQL refuses NUL in strings, XML
   cannot carry control characters, SQLite's full-text search stops at NUL);
 * a double quote (or any other character of FTS5's query syntax) in any search box works
-  on SQLite as on PostgreSQL: `sites.search_backend` cleans the query for every caller, and
-  a word in quotes is still found;
+  on SQLite as on PostgreSQL: `sites.isolation.search_backend` cleans the query for every
+  caller, and a word in quotes is still found;
 * an animated image counts the pixels of all its frames against the limit
-  (WAGTAILIMAGES_MAX_IMAGE_PIXELS, 40 Mpx): `sites.input_guard.ImageForm`.
+  (WAGTAILIMAGES_MAX_IMAGE_PIXELS, 40 Mpx): `sites.isolation.odd_input.ImageForm`.
 
 Run on SQLite and on PostgreSQL (DATABASE_URL)."""
 
@@ -27,9 +27,9 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, MatchAll, Not, Or, Phrase, PlainText
 
 from news.models import NewsIndexPage, NewsPage
-from sites import search_backend
-from sites.input_guard import BAD_FORM_MESSAGE, BAD_REQUEST_MESSAGE, ImageForm
-from sites.roles import ensure_regional_admins_group
+from sites.isolation import search_backend
+from sites.isolation.odd_input import BAD_FORM_MESSAGE, BAD_REQUEST_MESSAGE, ImageForm
+from sites.network.roles import ensure_regional_admins_group
 
 from . import factories
 
@@ -205,7 +205,7 @@ def test_the_backend_takes_any_query_on_this_database(content, query):
 def test_the_backend_is_the_cleaning_one_with_the_russian_configuration():
     backend = get_search_backend()
     assert isinstance(backend, search_backend.CleanQueryMixin)
-    assert backend.__class__.__module__ == "sites.search_backend"
+    assert backend.__class__.__module__ == "sites.isolation.search_backend"
     if backend.__class__.__name__ == "PostgresSearchBackend":
         assert backend.config == "russian"  # Russian stemming stays
 

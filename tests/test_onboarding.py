@@ -20,7 +20,7 @@ from wagtail.models import (
 
 from directory.models import ContactsPage, Organization, validate_hostname
 from home.models import StandardPage
-from sites import onboarding
+from sites.onboarding import services as onboarding
 
 from . import factories
 
@@ -182,7 +182,7 @@ class TestOnboardOne:
         assert snapshot() == before
 
     def test_existing_user_is_reused_once_the_address_is_proven(self, territorial):
-        from sites.accounts import prove_email
+        from sites.accounts.users import prove_email
         from sites.models import ProvenEmail
 
         existing = get_user_model().objects.create_user("olga", email="Olga@Example.org")

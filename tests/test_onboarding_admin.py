@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import Page, Site
 
 from directory.models import Organization
-from sites.roles import REGIONAL_ADMINS
+from sites.network.roles import REGIONAL_ADMINS
 
 from . import factories
 

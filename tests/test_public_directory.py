@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import DirectoryPage
-from sites.onboarding import OnboardingResult, ensure_directory_page, onboard
+from sites.onboarding.services import OnboardingResult, ensure_directory_page, onboard
 
 from . import factories
 

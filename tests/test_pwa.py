@@ -86,7 +86,7 @@ def test_everything_the_service_worker_precaches_exists(client, region):
 
 
 def test_service_worker_version_follows_its_precache(client, region, monkeypatch):
-    from sites import public
+    from sites.public import views as public
 
     before = client.get("/sw.js", HTTP_HOST=ZHELEZNOGORSK).text
     monkeypatch.setattr(public, "SERVICE_WORKER_VERSION", "test-next")

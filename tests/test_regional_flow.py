@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from news.models import NewsIndexPage, NewsPage
-from sites.building import add_published_child
-from sites.onboarding import onboard
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
 
 from . import factories
 
@@ -193,7 +193,7 @@ class TestWhatLeavesTheFlow:
         assert "Субботник в школе № 5" in organizations_block(get(client, RYLSK))
 
     def test_an_offboarded_organizations_news_leave_with_its_site(self, client, region, flow):
-        from sites.onboarding import offboard
+        from sites.onboarding.services import offboard
 
         offboard(region["school5"])
         assert "Субботник в школе № 5" not in get(client, ZHELEZNOGORSK)

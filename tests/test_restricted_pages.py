@@ -20,8 +20,8 @@ from directory.models import ContactsPage
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites.building import add_published_child
-from sites.onboarding import onboard
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
 
 from . import factories
 from .conftest import build_small_region

@@ -13,7 +13,7 @@ from wagtail.models import Collection, Page, Revision, Site
 from directory.models import Organization
 from news.models import NewsPage
 from reports.models import PublicReportPage
-from sites import demo
+from sites.demo import services as demo
 
 NO_SITE_YET = {
     "Горшеченская",

@@ -18,7 +18,7 @@ from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sites.roles import REGIONAL_ADMINS
+from sites.network.roles import REGIONAL_ADMINS
 
 pytestmark = pytest.mark.django_db
 
@@ -395,7 +395,7 @@ def test_settings_wire_django_otp_and_axes_in_the_documented_order():
     middleware = settings.MIDDLEWARE
     auth = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     assert middleware[auth + 1] == "django_otp.middleware.OTPMiddleware"
-    assert "sites.twofactor.TwoFactorMiddleware" in middleware[auth + 2 :]
+    assert "sites.accounts.twofactor.TwoFactorMiddleware" in middleware[auth + 2 :]
     assert middleware[-1] == "axes.middleware.AxesMiddleware"
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 

@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from sites import onboarding
+from sites.onboarding import services as onboarding
 
 from . import factories
 

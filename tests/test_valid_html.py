@@ -8,8 +8,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.test import RequestFactory
 
-from sites import public
-from sites.public import A11Y_COOKIE
+from sites.public import views as public
+from sites.public.views import A11Y_COOKIE
 
 from .site_content import PAGES, ZHELEZNOGORSK, build_region
 from .tools import NODE_MODULES, VNU_JAR, require_java, require_node_file

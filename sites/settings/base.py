@@ -86,7 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "sites.input_guard.RejectControlCharacters",  # 400 for NUL/control characters
+    "sites.isolation.odd_input.RejectControlCharacters",  # 400 for NUL/control characters
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,16 +96,16 @@ MIDDLEWARE = [
     # django-otp: request.user.is_verified() from the session; must follow authentication.
     "django_otp.middleware.OTPMiddleware",
     # The admin sends whoever owes the second factor to its code or set-up page.
-    "sites.twofactor.TwoFactorMiddleware",
+    "sites.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # wagtail-localize's views check no object rights: editors translate only their own pages.
-    "sites.isolation.TranslationViewsGuard",
+    "sites.isolation.pages.TranslationViewsGuard",
     # Wagtail's workflow views name any page they are given: only for its editors and reviewers.
-    "sites.isolation.WorkflowViewsGuard",
+    "sites.isolation.pages.WorkflowViewsGuard",
     # The visitor's «версия для слабовидящих» from its cookie (sites/public.py).
-    "sites.public.AccessibilityModeMiddleware",
+    "sites.public.views.AccessibilityModeMiddleware",
     # django-axes: answers a locked-out sign-in with its lockout page; must be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,7 +201,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{PLATFORM_BASE_DO
 # PostgreSQL stems Russian words ("учителей" finds "учитель"); after changing the configuration
 # of an existing database, run `manage.py update_index`. SQLite ignores it (whole words).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "sites.search_backend", "SEARCH_CONFIG": "russian"}
+    "default": {"BACKEND": "sites.isolation.search_backend", "SEARCH_CONFIG": "russian"}
 }
 WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -213,7 +213,7 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Counts the pixels of every frame of an animated image (sites/input_guard.py).
-WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.input_guard.ImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.isolation.odd_input.ImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Freshness thresholds, in days (see DESIGN.md).
@@ -232,7 +232,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in forgets the failures before it
-AXES_LOCKOUT_TEMPLATE = "twofactor/lockout.html"  # in Russian, status 429
+AXES_LOCKOUT_TEMPLATE = "sites/accounts/twofactor/lockout.html"  # in Russian, status 429
 # The client's address: the connection's by default; behind a reverse proxy, from the header it
 # sets (README.md, "Configuration"). Read by django-ipware.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"])

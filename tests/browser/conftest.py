@@ -31,8 +31,8 @@ from wagtail.models import Page
 
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites.building import add_published_child
-from sites.onboarding import onboard
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
 
 from .. import factories
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from news.models import NewsIndexPage, NewsPage
-from sites.roles import REGIONAL_ADMINS
+from sites.network.roles import REGIONAL_ADMINS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

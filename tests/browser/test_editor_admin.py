@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 from wagtail.documents import get_document_model
 
-from sites.onboarding import onboard
+from sites.onboarding.services import onboard
 
 from .. import factories
 

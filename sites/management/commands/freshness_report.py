@@ -3,8 +3,8 @@ of «Актуальность сайтов» (sites/freshness.py does both)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sites import freshness
-from sites.freshness import Status
+from sites.freshness import report as freshness
+from sites.freshness.report import Status
 
 FORMATS = ("table", "csv", "xlsx")
 

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.models import Organization
-from sites import onboarding
+from sites.onboarding import services as onboarding
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from wagtail.models import Site
 
 from directory.models import Organization
-from sites import demo
+from sites.demo import services as demo
 
 
 class Command(BaseCommand):

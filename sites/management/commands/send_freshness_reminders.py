@@ -3,7 +3,7 @@ the same reminder is never sent twice."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sites import reminders
+from sites.freshness import reminders
 
 
 def _codes(row):

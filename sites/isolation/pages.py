@@ -16,9 +16,9 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import Page, TaskState, Workflow
 from wagtail.permissions import policy_registry
 
-from .references import foreign_override
-from .roles import is_network_admin
-from .twofactor import owes_second_factor
+from sites.accounts.twofactor import owes_second_factor
+from sites.isolation.references import foreign_override
+from sites.network.roles import is_network_admin
 
 # Pages ---------------------------------------------------------------------------------------
 

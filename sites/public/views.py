@@ -285,7 +285,7 @@ def service_worker(request):
         :12
     ]
     script = render_to_string(
-        "platform/sw.js",
+        "sites/public/sw.js",
         {
             "version": version,
             "precache": json.dumps(precache),
@@ -303,7 +303,7 @@ def service_worker(request):
 
 def offline(request):
     """What the service worker shows for a page that is neither reachable nor cached."""
-    return TemplateResponse(request, "platform/offline.html", {})
+    return TemplateResponse(request, "sites/public/offline.html", {})
 
 
 # --- Error pages ----------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from directory.models import Organization
-
-from . import accounts, moderation
-from .models import ModerationSettings
+from sites.accounts import users as accounts
+from sites.models import ModerationSettings
+from sites.moderation import services as moderation
 
 post_save.connect(moderation.on_settings_saved, sender=ModerationSettings)
 
@@ -25,7 +25,7 @@ def remember_parent(sender, instance, update_fields=None, **kwargs):
 
 @receiver(post_save, sender=Organization)
 def follow_parent_change(sender, instance, created, update_fields=None, **kwargs):
-    from .onboarding import reconcile_rights
+    from sites.onboarding.services import reconcile_rights
 
     if update_fields is not None and "parent" not in update_fields:
         return
@@ -44,7 +44,7 @@ def follow_translated_home(sender, instance, created, raw=False, **kwargs):
     wagtail-localize) is a new tree under the root: its editors' rights follow it."""
     from wagtail.models import Page
 
-    from .onboarding import reconcile_parent_rights, reconcile_rights
+    from sites.onboarding.services import reconcile_parent_rights, reconcile_rights
 
     if not created or raw or not isinstance(instance, Page) or instance.depth != 2:
         return

@@ -34,8 +34,7 @@ from wagtail.models import (
 )
 
 from directory.models import Organization
-
-from .roles import REGIONAL_ADMINS
+from sites.network.roles import REGIONAL_ADMINS
 
 WORKFLOW_NAME = "Проверка территориальной организацией"
 
@@ -84,7 +83,7 @@ def check_can_review(organization):
 @transaction.atomic
 def apply_review(organization):
     """Make the workflow assignment and the publish right match the site's setting."""
-    from .onboarding import reconcile_rights, review_required
+    from sites.onboarding.services import reconcile_rights, review_required
 
     if organization.home_page_id is None:
         return

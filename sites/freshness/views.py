@@ -27,9 +27,8 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
 from directory.models import Organization
-
-from . import freshness
-from .freshness import Status
+from sites.freshness import report as freshness
+from sites.freshness.report import Status
 
 # Who may open which report --------------------------------------------------------------------
 
@@ -167,7 +166,7 @@ def _organization(instance):
 class NameColumn(Column):
     """The short name, with the full name as its title."""
 
-    cell_template_name = "platform/freshness/name_cell.html"
+    cell_template_name = "sites/freshness/name_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
@@ -178,13 +177,13 @@ class NameColumn(Column):
 class LocalDateColumn(Column):
     """A date as dd.mm.yyyy, machine-readable in <time datetime>."""
 
-    cell_template_name = "platform/freshness/date_cell.html"
+    cell_template_name = "sites/freshness/date_cell.html"
 
 
 class SiteColumn(Column):
     """A link to the organization's site, the hostname as its text."""
 
-    cell_template_name = "platform/freshness/site_cell.html"
+    cell_template_name = "sites/freshness/site_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
@@ -246,7 +245,7 @@ class FreshnessReportView(ScopedReportView):
     header_icon = "time"
     index_url_name = "platform_freshness"
     index_results_url_name = "platform_freshness_results"
-    results_template_name = "platform/freshness/freshness_results.html"
+    results_template_name = "sites/freshness/freshness_results.html"
     filterset_class = FreshnessFilterSet
     table_class = RowTable
     is_searchable = True  # by code, full or short name: see freshness.filter_rows()
@@ -331,7 +330,7 @@ class CoverageView(ScopedReportView):
     header_icon = "site"
     index_url_name = "platform_freshness_coverage"
     index_results_url_name = "platform_freshness_coverage_results"
-    results_template_name = "platform/freshness/coverage_results.html"
+    results_template_name = "sites/freshness/coverage_results.html"
     access_check = staticmethod(can_view_coverage)
     table_class = RowTable
     paginate_by = None
@@ -428,7 +427,7 @@ class PublicReportsFilterSet(RowFilterSet):
 
 
 class PublicReportColumn(Column):
-    cell_template_name = "platform/freshness/report_cell.html"
+    cell_template_name = "sites/freshness/report_cell.html"
 
 
 class PublicReportsView(ScopedReportView):
@@ -439,7 +438,7 @@ class PublicReportsView(ScopedReportView):
     header_icon = "doc-full"
     index_url_name = "platform_freshness_public_reports"
     index_results_url_name = "platform_freshness_public_reports_results"
-    results_template_name = "platform/freshness/public_reports_results.html"
+    results_template_name = "sites/freshness/public_reports_results.html"
     filterset_class = PublicReportsFilterSet
     table_class = RowTable
     is_searchable = True

@@ -31,11 +31,10 @@ from directory.importing import import_rows
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
 
-from .building import add_published_child
-from .onboarding import onboard
-
-DEMO_CSV = Path(__file__).resolve().parent / "demo_data" / "region.csv"
+DEMO_CSV = Path(__file__).resolve().parent / "data" / "region.csv"
 ADMIN_USERNAME = "admin"
 
 # Days since the latest news, and how many news items, for each kind of activity.

@@ -27,9 +27,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from directory.models import ContactsPage, Organization
-
-from . import freshness
-from .freshness import Status
+from sites.freshness import report as freshness
+from sites.freshness.report import Status
 
 STALEST_COUNT = 10
 
@@ -293,7 +292,7 @@ class FreshnessPanel(Component):
 
     name = "freshness"
     order = 90  # above Wagtail's own panels (moderation 210+, recent edits 250)
-    template_name = "platform/freshness/panel.html"
+    template_name = "sites/freshness/panel.html"
 
     def __init__(self, user, *, full_access, own):
         self.user = user

@@ -44,10 +44,9 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from directory.models import ContactsPage, DirectoryPage, Organization, validate_hostname
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
-
-from . import accounts
-from .building import DEFAULT_SECTIONS, add_published_child
-from .models import ModerationSettings, NetworkSettings, ProvenEmail
+from sites.accounts import users as accounts
+from sites.models import ModerationSettings, NetworkSettings, ProvenEmail
+from sites.network.building import DEFAULT_SECTIONS, add_published_child
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
 COLLECTION_PERMISSIONS = [

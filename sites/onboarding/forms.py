@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import onboarding
+from sites.onboarding import services as onboarding
 
 
 class OnboardForm(forms.Form):

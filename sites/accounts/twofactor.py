@@ -33,7 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
 
-from .roles import is_network_admin
+from sites.network.roles import is_network_admin
 
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Приложение-аутентификатор"
@@ -232,8 +232,8 @@ def _base_template(request):
     the sign-in page's layout while it is still owed."""
     user = request.user
     if _is_verified(user) or not needs_two_factor(user):
-        return "twofactor/inside.html"
-    return "twofactor/outside.html"
+        return "sites/accounts/twofactor/inside.html"
+    return "sites/accounts/twofactor/outside.html"
 
 
 def _render(request, template, title, context, status=200):
@@ -270,7 +270,7 @@ def verify(request):
         form.add_error("code", error)
     return _render(
         request,
-        "twofactor/verify.html",
+        "sites/accounts/twofactor/verify.html",
         "Код подтверждения входа",
         {"form": form, "next": _next_url(request)},
     )
@@ -307,7 +307,7 @@ def setup(request):
                 _mark_verified(request, confirmed)
                 return _render(
                     request,
-                    "twofactor/recovery_codes.html",
+                    "sites/accounts/twofactor/recovery_codes.html",
                     "Коды восстановления",
                     {"codes": codes, "just_enabled": True, "next": _next_url(request)},
                 )
@@ -324,7 +324,10 @@ def setup(request):
         "required": is_network_admin(user),
     }
     return _render(
-        request, "twofactor/setup.html", "Подключение двухфакторной аутентификации", context
+        request,
+        "sites/accounts/twofactor/setup.html",
+        "Подключение двухфакторной аутентификации",
+        context,
     )
 
 
@@ -340,7 +343,11 @@ def overview(request, password_form=None, disable_form=None, status=200):
         "disable_form": disable_form or DisableForm(),
     }
     return _render(
-        request, "twofactor/overview.html", "Двухфакторная аутентификация", context, status=status
+        request,
+        "sites/accounts/twofactor/overview.html",
+        "Двухфакторная аутентификация",
+        context,
+        status=status,
     )
 
 
@@ -354,7 +361,10 @@ def regenerate_codes(request):
         if user.check_password(form.cleaned_data["password"]):
             codes = new_recovery_codes(user)
             return _render(
-                request, "twofactor/recovery_codes.html", "Коды восстановления", {"codes": codes}
+                request,
+                "sites/accounts/twofactor/recovery_codes.html",
+                "Коды восстановления",
+                {"codes": codes},
             )
         form.add_error("password", WRONG_PASSWORD)
     return overview(request, password_form=form)

@@ -47,8 +47,7 @@ from wagtail.models import Page
 from directory.models import ContactsPage, Organization
 from news.models import NewsPage
 from reports.models import PublicReportPage
-
-from .roles import is_network_admin
+from sites.network.roles import is_network_admin
 
 # Onboarding stamps all copied pages with one `now`; a minute covers a slow transaction.
 EMPTY_TOLERANCE = timedelta(minutes=1)

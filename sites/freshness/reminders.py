@@ -43,11 +43,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from directory.models import Organization
-
-from . import freshness
-from .freshness import Status
-from .freshness_panel import UNKNOWN, contact_gaps, days_text, missing_items
-from .models import FreshnessReminder
+from sites.freshness import report as freshness
+from sites.freshness.panel import UNKNOWN, contact_gaps, days_text, missing_items
+from sites.freshness.report import Status
+from sites.models import FreshnessReminder
 
 REMINDED = (Status.AGING, Status.ABANDONED)
 NEEDS_ATTENTION = (Status.ABANDONED, Status.AGING, Status.EMPTY, Status.NO_SITE)
@@ -122,7 +121,7 @@ class SiteReminder:
 
     def body(self):
         return render_to_string(
-            "platform/freshness/email/site_reminder.txt",
+            "sites/freshness/email/site_reminder.txt",
             {
                 "row": self.row,
                 "days": self.days,
@@ -163,7 +162,7 @@ class Digest:
 
     def body(self):
         return render_to_string(
-            "platform/freshness/email/digest.txt",
+            "sites/freshness/email/digest.txt",
             {
                 "territorial": self.territorial,
                 "new": self.new,

@@ -27,8 +27,8 @@ from wagtail.users.views.bulk_actions.assign_role import AssignRoleBulkAction
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
 
-from .models import ProvenEmail
-from .roles import is_network_admin
+from sites.models import ProvenEmail
+from sites.network.roles import is_network_admin
 
 CONFIRMATION_SALT = "profsites.email-confirmation"
 CONFIRMATION_MAX_AGE = 3 * 24 * 3600  # the link works for three days
@@ -246,7 +246,7 @@ def confirm_email(request, token):
 def _confirmation_page(request, message, *, ok):
     return render(
         request,
-        "platform/confirm_email.html",
+        "sites/accounts/confirm_email.html",
         {"message": message, "ok": ok},
         status=200 if ok else 400,
     )

@@ -8,9 +8,8 @@ from wagtail.admin import messages
 from wagtail.admin.views.bulk_action import BulkAction
 
 from directory.models import Organization
-
-from . import onboarding
-from .forms import OnboardForm
+from sites.onboarding import services as onboarding
+from sites.onboarding.forms import OnboardForm
 
 ONBOARD_PERMISSION = "directory.onboard_organization"
 
@@ -39,11 +38,11 @@ def onboard_view(request, pk):
             organization.refresh_from_db()
             return TemplateResponse(
                 request,
-                "platform/admin/onboard_done.html",
+                "sites/onboarding/onboard_done.html",
                 {"organizations": [organization], "results": [result], "failures": []},
             )
     return TemplateResponse(
-        request, "platform/admin/onboard_form.html", {"organization": organization, "form": form}
+        request, "sites/onboarding/onboard_form.html", {"organization": organization, "form": form}
     )
 
 
@@ -53,7 +52,7 @@ class OnboardBulkAction(BulkAction):
     display_name = "Создать сайты"
     action_type = "onboard"
     aria_label = "Создать сайты выбранным организациям"
-    template_name = "platform/admin/onboard_bulk_confirm.html"
+    template_name = "sites/onboarding/onboard_bulk_confirm.html"
     action_priority = 10
 
     @classproperty
@@ -88,7 +87,7 @@ class OnboardBulkAction(BulkAction):
             result.organization.refresh_from_db()
         return TemplateResponse(
             self.request,
-            "platform/admin/onboard_done.html",
+            "sites/onboarding/onboard_done.html",
             {
                 "organizations": [result.organization for result in results],
                 "results": results,
