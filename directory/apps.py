@@ -10,7 +10,7 @@ class DirectoryConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from sites.models import SiteBranding
+        from sites.network.models import SiteBranding
 
         from .context_processors import invalidate
         from .models import Organization

@@ -27,7 +27,7 @@ class SiteChrome:
 
     def __init__(self, site, language_code=None):
         from home.models import unrestricted
-        from sites.models import SiteBranding
+        from sites.network.models import SiteBranding
 
         from .models import ContactsPage, organization_for_site
 

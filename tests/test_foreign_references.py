@@ -17,7 +17,7 @@ from directory.models import Organization
 from home.blocks import RICH_TEXT_FEATURES
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites.models import SiteBranding
+from sites.network.models import SiteBranding
 from sites.onboarding import services as onboarding
 
 from . import factories

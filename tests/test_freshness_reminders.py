@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 
 from sites.freshness import report as freshness
-from sites.models import FreshnessReminder
+from sites.freshness.models import FreshnessReminder
 
 from .test_freshness_panel import (
     NOW,

@@ -13,7 +13,7 @@ from wagtail_localize.models import TranslationSource
 from directory.models import Organization
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
-from sites.models import ModerationSettings
+from sites.moderation.models import ModerationSettings
 from sites.moderation.services import WORKFLOW_NAME
 from sites.network.roles import REGIONAL_ADMINS
 from sites.onboarding import services as onboarding

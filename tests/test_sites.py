@@ -212,7 +212,7 @@ def test_query_budget_does_not_grow_with_news(client, region, path):
 
 
 def test_branding_shows_in_the_header_of_its_own_site_only(client, region):
-    from sites.models import SiteBranding
+    from sites.network.models import SiteBranding
 
     branding = SiteBranding.for_site(region["territorial"].site)
     branding.tagline = "Вместе мы сила"

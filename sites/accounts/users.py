@@ -27,7 +27,7 @@ from wagtail.users.views.bulk_actions.assign_role import AssignRoleBulkAction
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
 
-from sites.models import ProvenEmail
+from sites.accounts.models import ProvenEmail
 from sites.network.roles import is_network_admin
 
 CONFIRMATION_SALT = "profsites.email-confirmation"

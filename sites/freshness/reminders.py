@@ -44,9 +44,9 @@ from django.urls import reverse
 
 from directory.models import Organization
 from sites.freshness import report as freshness
+from sites.freshness.models import FreshnessReminder
 from sites.freshness.panel import UNKNOWN, contact_gaps, days_text, missing_items
 from sites.freshness.report import Status
-from sites.models import FreshnessReminder
 
 REMINDED = (Status.AGING, Status.ABANDONED)
 NEEDS_ATTENTION = (Status.ABANDONED, Status.AGING, Status.EMPTY, Status.NO_SITE)

@@ -19,11 +19,9 @@ platform 0002): review is opt-in and never goes to a network-wide group.
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import (
     GroupApprovalTask,
     Page,
@@ -66,18 +64,6 @@ def parent_workflow(parent):
             workflow.save(update_fields=["active"])
     task.groups.set(approvers)
     return workflow
-
-
-def check_can_review(organization):
-    """Raise ValidationError (Russian, for the settings form) if the site can't be reviewed."""
-    if organization is None or organization.kind != Organization.Kind.PRIMARY:
-        raise ValidationError("Проверка вышестоящей организацией есть только у первичных.")
-    parent = organization.parent
-    if parent is None or parent.editors_group_id is None or parent.site_id is None:
-        raise ValidationError(
-            f"У вышестоящей организации «{parent or '—'}» нет сайта и редакторов: "
-            "проверять страницы некому."
-        )
 
 
 @transaction.atomic
@@ -129,22 +115,6 @@ def move_reviews_in_progress(organization, homes):
         state.cancel(user=None)
         if current is not None and current.workflow.active:
             current.workflow.start(page, state.requested_by)
-
-
-class ModerationSettingsForm(WagtailAdminModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("require_parent_review"):
-            organization = (
-                Organization.objects.select_related("parent")
-                .filter(site_id=self.instance.site_id)
-                .first()
-            )
-            try:
-                check_can_review(organization)
-            except ValidationError as error:
-                self.add_error("require_parent_review", error)
-        return cleaned
 
 
 def on_settings_saved(sender, instance, **kwargs):

@@ -7,8 +7,8 @@ from django.dispatch import receiver
 
 from directory.models import Organization
 from sites.accounts import users as accounts
-from sites.models import ModerationSettings
 from sites.moderation import services as moderation
+from sites.moderation.models import ModerationSettings
 
 post_save.connect(moderation.on_settings_saved, sender=ModerationSettings)
 

@@ -45,8 +45,10 @@ from directory.models import ContactsPage, DirectoryPage, Organization, validate
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 from sites.accounts import users as accounts
-from sites.models import ModerationSettings, NetworkSettings, ProvenEmail
+from sites.accounts.models import ProvenEmail
+from sites.moderation.models import ModerationSettings
 from sites.network.building import DEFAULT_SECTIONS, add_published_child
+from sites.network.models import NetworkSettings
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
 COLLECTION_PERMISSIONS = [
