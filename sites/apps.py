@@ -13,12 +13,9 @@ class SitesConfig(AppConfig):
 
     def ready(self):
         from sites import patches
-        from sites.isolation.pages import (
-            scope_page_listing_filters,
-            scope_site_history_filters,
-            scope_workflow_report_filters,
-        )
+        from sites.isolation.pages import scope_page_listing_filters, scope_site_history_filters
         from sites.isolation.references import check_references_in_admin_forms
+        from sites.isolation.workflows import scope_workflow_report_filters
         from sites.network import signals  # noqa: F401 (connects the receivers)
         from sites.network.roles import on_post_migrate
 

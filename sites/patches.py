@@ -45,7 +45,7 @@ def scope_popular_tags():
     from wagtail.admin.filters import BaseMediaFilterSet
     from wagtail.images.views.chooser import ImageChooseViewMixin
 
-    from sites.isolation.pages import popular_visible_tags
+    from sites.isolation.tags import popular_visible_tags
 
     init = BaseMediaFilterSet.__init__
     if getattr(init, "scoped", False):

@@ -9,8 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from news.feeds import NewsFeed
-from sites.accounts import users as accounts
-from sites.isolation import pages as isolation
+from sites.accounts import emails
+from sites.isolation import pages, tags
 from sites.public import views as public
 
 
@@ -20,16 +20,16 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
-    # Wagtail's own paths, guarded (issue 4; see sites/isolation.py): before `admin/`, unnamed.
-    path("admin/choose-page/<int:parent_page_id>/", isolation.choose_page_child),
-    path("admin/choose-page/chosen-multiple/", isolation.choose_page_chosen_multiple),
-    path("admin/reports/page-types-usage/", isolation.page_types_usage),
-    path("admin/reports/page-types-usage/results/", isolation.page_types_usage_results),
-    path("admin/tag-autocomplete/", isolation.tag_autocomplete),
-    path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", isolation.tag_autocomplete),
+    # Wagtail's own paths, guarded (issue 4; see sites/pages.py): before `admin/`, unnamed.
+    path("admin/choose-page/<int:parent_page_id>/", pages.choose_page_child),
+    path("admin/choose-page/chosen-multiple/", pages.choose_page_chosen_multiple),
+    path("admin/reports/page-types-usage/", pages.page_types_usage),
+    path("admin/reports/page-types-usage/results/", pages.page_types_usage_results),
+    path("admin/tag-autocomplete/", tags.tag_autocomplete),
+    path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", tags.tag_autocomplete),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("account/confirm-email/<str:token>/", accounts.confirm_email, name="confirm_email"),
+    path("account/confirm-email/<str:token>/", emails.confirm_email, name="confirm_email"),
     # The accessibility mode, the installable web app and its offline page (sites/public.py).
     path("a11y/", public.accessibility_mode, name="accessibility_mode"),
     path("manifest.webmanifest", public.manifest, name="webmanifest"),

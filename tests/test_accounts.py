@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core import mail, signing
 
 from directory.models import Organization
-from sites.accounts import users as accounts
+from sites.accounts import emails as accounts
 from sites.network.roles import REGIONAL_ADMINS
 from sites.onboarding import services as onboarding
 

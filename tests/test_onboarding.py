@@ -182,8 +182,8 @@ class TestOnboardOne:
         assert snapshot() == before
 
     def test_existing_user_is_reused_once_the_address_is_proven(self, territorial):
+        from sites.accounts.emails import prove_email
         from sites.accounts.models import ProvenEmail
-        from sites.accounts.users import prove_email
 
         existing = get_user_model().objects.create_user("olga", email="Olga@Example.org")
         prove_email(existing, ProvenEmail.Source.LINK)  # see tests/test_accounts.py

@@ -32,6 +32,7 @@ from wagtail.models import (
 )
 
 from directory.models import Organization
+from sites.network.rights import reconcile_rights, review_required
 from sites.network.roles import REGIONAL_ADMINS
 
 WORKFLOW_NAME = "Проверка территориальной организацией"
@@ -69,8 +70,6 @@ def parent_workflow(parent):
 @transaction.atomic
 def apply_review(organization):
     """Make the workflow assignment and the publish right match the site's setting."""
-    from sites.onboarding.services import reconcile_rights, review_required
-
     if organization.home_page_id is None:
         return
     # The home page and its translations (the site in other languages, trees of their own).

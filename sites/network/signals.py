@@ -6,9 +6,10 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from directory.models import Organization
-from sites.accounts import users as accounts
+from sites.accounts import emails
 from sites.moderation import services as moderation
 from sites.moderation.models import ModerationSettings
+from sites.network.rights import reconcile_parent_rights, reconcile_rights
 
 post_save.connect(moderation.on_settings_saved, sender=ModerationSettings)
 
@@ -25,8 +26,6 @@ def remember_parent(sender, instance, update_fields=None, **kwargs):
 
 @receiver(post_save, sender=Organization)
 def follow_parent_change(sender, instance, created, update_fields=None, **kwargs):
-    from sites.onboarding.services import reconcile_rights
-
     if update_fields is not None and "parent" not in update_fields:
         return
     previous = getattr(instance, "_previous_parent_id", None)
@@ -44,8 +43,6 @@ def follow_translated_home(sender, instance, created, raw=False, **kwargs):
     wagtail-localize) is a new tree under the root: its editors' rights follow it."""
     from wagtail.models import Page
 
-    from sites.onboarding.services import reconcile_parent_rights, reconcile_rights
-
     if not created or raw or not isinstance(instance, Page) or instance.depth != 2:
         return
     organization = (
@@ -60,9 +57,9 @@ def follow_translated_home(sender, instance, created, raw=False, **kwargs):
         moderation.apply_review(organization)  # a reviewed site is reviewed in every language
 
 
-# A new or changed account address is proven by a link sent to it (sites/accounts.py).
-pre_save.connect(accounts.remember_email, sender=settings.AUTH_USER_MODEL)
-post_save.connect(accounts.confirm_new_email, sender=settings.AUTH_USER_MODEL)
+# A new or changed account address is proven by a link sent to it (sites/accounts/emails.py).
+pre_save.connect(emails.remember_email, sender=settings.AUTH_USER_MODEL)
+post_save.connect(emails.confirm_new_email, sender=settings.AUTH_USER_MODEL)
 
 
 def _restriction_changed(sender, **kwargs):

@@ -16,24 +16,14 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from wagtail.models import (
     Collection,
-    GroupCollectionPermission,
-    GroupPagePermission,
-    GroupSitePermission,
     Page,
     Site,
 )
@@ -44,30 +34,17 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from directory.models import ContactsPage, DirectoryPage, Organization, validate_hostname
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
-from sites.accounts import users as accounts
-from sites.accounts.models import ProvenEmail
-from sites.moderation.models import ModerationSettings
 from sites.network.building import DEFAULT_SECTIONS, add_published_child
 from sites.network.models import NetworkSettings
+from sites.network.rights import (
+    EDITOR_GLOBAL_PERMISSIONS,
+    editors_group_name,
+    permissions_for,
+    reconcile_parent_rights,
+    reconcile_rights,
+)
+from sites.onboarding.invitations import check_emails, editor_account, send_invitation
 
-PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page"]
-COLLECTION_PERMISSIONS = [
-    ("wagtailimages", "add_image"),
-    ("wagtailimages", "change_image"),
-    ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "change_document"),
-    ("wagtaildocs", "choose_document"),
-]
-SITE_SETTING_PERMISSIONS = [("platform", "change_sitebranding")]
-# The parent (territorial) organization decides whether its primaries' pages need its review.
-PARENT_SITE_SETTING_PERMISSIONS = [("platform", "change_moderationsettings")]
-EDITOR_GLOBAL_PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
-    # English versions of their own pages (wagtail-localize); sites/isolation.py limits every
-    # translation view to pages the user may edit.
-    ("wagtail_localize", "submit_translation"),
-]
 TEMPLATE_TITLE = "Шаблон сайта"
 PLACEHOLDERS = ("{организация}", "{полное наименование}")
 TEXT_FIELDS = [
@@ -79,7 +56,6 @@ TEXT_FIELDS = [
     "summary",
     "lead",
 ]
-GROUP_NAME_LENGTH = 150
 DERIVED_LINKS = ["hostname", "home_page", "site", "collection", "editors_group"]
 
 
@@ -92,17 +68,6 @@ class OnboardingResult:
     @property
     def changed(self):
         return bool(self.created or self.invited)
-
-
-def _perms(keys):
-    """Permission objects for (app_label, codename) pairs, in one query, in the given order."""
-    found = {
-        (perm.content_type.app_label, perm.codename): perm
-        for perm in Permission.objects.select_related("content_type").filter(
-            codename__in=[codename for _, codename in keys]
-        )
-    }
-    return [found[key] for key in keys]
 
 
 # Hostnames ---------------------------------------------------------------------------------
@@ -286,189 +251,6 @@ def append_collection(name):
     return collection
 
 
-# Rights --------------------------------------------------------------------------------------
-
-
-def editors_group_name(organization):
-    suffix = f" ({organization.code})"
-    return organization.short_name[: GROUP_NAME_LENGTH - len(suffix)] + suffix
-
-
-def reconcile_rights(organization, *, only=None):
-    """Give the organization's group exactly the rights it should have: on its own site and,
-    for a territorial organization, on the sites of its primaries. With `only` (one of those
-    organizations), look at the rights on that organization's objects alone: onboarding a
-    primary touches its own rows, not the hundreds of its siblings'. Returns True if changed."""
-    group = organization.editors_group
-    if group is None:
-        return False
-    territorial = organization.kind == Organization.Kind.TERRITORIAL
-    scope = []  # an organization whose site is off line has no rights at all
-    if organization.site_id is None:
-        pass
-    elif only is None:
-        scope.append(organization)
-        if territorial:
-            scope += organization.children.filter(site__isnull=False).select_related("site")
-    elif only.pk == organization.pk or (
-        territorial and only.parent_id == organization.pk and only.site_id
-    ):
-        scope.append(only)
-    changed = False
-
-    def limit(object_field, ids):
-        return None if only is None else {f"{object_field}__in": [i for i in ids if i]}
-
-    page_keys = [("wagtailcore", codename) for codename in PAGE_PERMISSIONS]
-    all_perms = _perms(
-        page_keys
-        + COLLECTION_PERMISSIONS
-        + SITE_SETTING_PERMISSIONS
-        + PARENT_SITE_SETTING_PERMISSIONS
-    )
-    page_perms = all_perms[: len(page_keys)]
-    collection_perms = all_perms[len(page_keys) : len(page_keys) + len(COLLECTION_PERMISSIONS)]
-    site_perms = all_perms[len(page_keys) + len(COLLECTION_PERMISSIONS) : -1]
-    parent_site_perm = all_perms[-1]
-    # A site under its parent's review: its own editors submit, the parent's editors publish.
-    reviewed = organization in scope and review_required(organization)
-    root_ids = {org.site.root_page_id for org in scope}
-    if only is not None and only.home_page_id:
-        root_ids.add(only.home_page_id)
-    roots = _translations_of(sorted(root_ids))  # each home page in every language
-    wanted = {
-        (root_id, perm.pk)
-        for org in scope
-        for root_id in roots[org.site.root_page_id]
-        for perm in page_perms
-        if not (reviewed and org.pk == organization.pk and perm.codename == "publish_page")
-    }
-    within = None if only is None else {"page_id__in": roots.get(only.home_page_id, [])}
-    changed |= _sync(GroupPagePermission, group, "page_id", wanted, within)
-
-    wanted = {
-        (org.collection_id, perm.pk)
-        for org in scope
-        if org.collection_id
-        for perm in collection_perms
-    }
-    within = limit("collection_id", [only and only.collection_id])
-    changed |= _sync(GroupCollectionPermission, group, "collection_id", wanted, within)
-
-    wanted = {(org.site_id, perm.pk) for org in scope for perm in site_perms}
-    wanted |= {(org.site_id, parent_site_perm.pk) for org in scope if org.pk != organization.pk}
-    within = limit("site_id", [only and only.site_id])
-    changed |= _sync(GroupSitePermission, group, "site_id", wanted, within)
-    return changed
-
-
-def _translations_of(root_ids):
-    """{page id: [its id and those of its translations]}, in one query. A site's English
-    version (wagtail-localize) is a second tree whose root is the translation of the home page:
-    the editors' rights cover it as well."""
-    roots = {root_id: [root_id] for root_id in root_ids}
-    if not root_ids:
-        return roots
-    pages = Page.objects.filter(
-        translation_key__in=Page.objects.filter(pk__in=root_ids).values("translation_key")
-    ).values_list("pk", "translation_key")
-    by_key = {}
-    for pk, key in pages:
-        by_key.setdefault(key, []).append(pk)
-    for pk, key in pages:
-        if pk in roots:
-            roots[pk] = sorted(by_key[key])
-    return roots
-
-
-def review_required(organization):
-    """Must the organization's pages be approved by its parent before they go live?"""
-    return bool(
-        organization.site_id
-        and organization.kind == Organization.Kind.PRIMARY
-        and ModerationSettings.objects.filter(
-            site_id=organization.site_id, require_parent_review=True
-        ).exists()
-    )
-
-
-def _sync(model, group, object_field, wanted, within=None):
-    rows = model.objects.filter(group=group, **(within or {}))
-    existing = {(getattr(row, object_field), row.permission_id): row.pk for row in rows}
-    extra = [pk for key, pk in existing.items() if key not in wanted]
-    missing = wanted - existing.keys()
-    if extra:
-        model.objects.filter(pk__in=extra).delete()
-    model.objects.bulk_create(
-        [model(group=group, **{object_field: obj, "permission_id": perm}) for obj, perm in missing]
-    )
-    return bool(extra or missing)
-
-
-def reconcile_parent_rights(organization):
-    """A primary organization's territorial group keeps its rights over the primary's site."""
-    if organization.parent_id and organization.parent.kind == Organization.Kind.TERRITORIAL:
-        return reconcile_rights(organization.parent, only=organization)
-    return False
-
-
-# Editors -------------------------------------------------------------------------------------
-
-
-def check_emails(emails):
-    cleaned = []
-    for email in emails:
-        email = email.strip().lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError(f"Неверный адрес электронной почты: «{email}».") from None
-        if email not in cleaned:
-            cleaned.append(email)
-    return cleaned
-
-
-def _editor_account(email):
-    """The account of a registry address: one whose address is proven to be it, or a new one.
-    An account that merely claims the address (typed into a form, never confirmed) is not
-    reused: it could be anyone's, and the rights go to the address's owner."""
-    user = accounts.accounts_with_proven_email(email).first()
-    if user is not None:
-        return user
-    user_model = get_user_model()
-    username, n = email, 2
-    while user_model.objects.filter(username=username).exists():
-        username, n = f"{email}-{n}", n + 1
-    user = user_model(username=username, email=email, is_active=True)
-    user.set_unusable_password()
-    user.save()
-    accounts.prove_email(user, ProvenEmail.Source.REGISTRY)
-    return user
-
-
-def invitation_link(user):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("wagtailadmin_password_reset_confirm", args=[uid, token])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def send_invitation(user, organization):
-    site_url = organization.site.root_url + "/" if organization.site_id else ""
-    send_mail(
-        subject=f"Приглашение: редактор сайта «{organization.short_name}»",
-        message=(
-            f"Здравствуйте!\n\nВы назначены редактором сайта организации "
-            f"«{organization.short_name}» {site_url}\n\n"
-            f"Чтобы задать пароль и войти, откройте ссылку:\n{invitation_link(user)}\n\n"
-            f"Ваше имя для входа: {user.get_username()}\n\n"
-            "Если вы не ожидали этого письма, просто проигнорируйте его."
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-
-
 # The reconcile step --------------------------------------------------------------------------
 
 
@@ -479,7 +261,7 @@ def ensure_editors_group(organization, result):
     group, created = Group.objects.get_or_create(name=name)
     if created:
         result.created.append(f"группа «{name}»")
-    group.permissions.add(*_perms(EDITOR_GLOBAL_PERMISSIONS))
+    group.permissions.add(*permissions_for(EDITOR_GLOBAL_PERMISSIONS))
     organization.editors_group = group
     return group
 
@@ -577,7 +359,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
         result.created.append("права вышестоящей организации")
 
     for email in emails:
-        account = _editor_account(email)
+        account = editor_account(email)
         if not account.groups.filter(pk=group.pk).exists():
             account.groups.add(group)
             result.invited.append(account)

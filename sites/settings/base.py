@@ -101,9 +101,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # wagtail-localize's views check no object rights: editors translate only their own pages.
-    "sites.isolation.pages.TranslationViewsGuard",
+    "sites.isolation.translations.TranslationViewsGuard",
     # Wagtail's workflow views name any page they are given: only for its editors and reviewers.
-    "sites.isolation.pages.WorkflowViewsGuard",
+    "sites.isolation.workflows.WorkflowViewsGuard",
     # The visitor's «версия для слабовидящих» from its cookie (sites/public.py).
     "sites.public.views.AccessibilityModeMiddleware",
     # django-axes: answers a locked-out sign-in with its lockout page; must be last.
