@@ -1,6 +1,6 @@
 """Onboarding speed: one organization, then `onboard_org --all-without-site` for N primaries.
 
-Goal (issue 3): one onboarding within 1 s; 300 primary organizations within 60 s, on
+Goal: one onboarding within 1 s; 300 primary organizations within 60 s, on
 PostgreSQL on a 2-core machine. Run it against a scratch database; it migrates it and adds
 organizations with codes starting "BENCH-":
 

@@ -1,23 +1,6 @@
 from django import forms
-from wagtail.admin.forms import WagtailAdminPageForm
 
-
-class ContactsPageForm(WagtailAdminPageForm):
-    """Pre-fills a new contacts page from the registry entry of the site it is created on."""
-
-    def __init__(self, *args, parent_page=None, **kwargs):
-        super().__init__(*args, parent_page=parent_page, **kwargs)
-        if self.instance.pk or parent_page is None or self.is_bound:
-            return
-        from .models import organization_for_site
-
-        organization = organization_for_site(parent_page.get_site())
-        if organization is None:
-            return
-        for name, value in organization.contact_defaults().items():
-            if value and name in self.fields:
-                self.initial[name] = value
-
+from directory.importing import ImportFileError, parse_file
 
 IMPORT_MAX_UPLOAD_SIZE = 5 * 1024 * 1024  # the full registry export is well under 1 MB
 
@@ -45,8 +28,6 @@ class OrganizationImportForm(forms.Form):
             raise forms.ValidationError(
                 f"Файл слишком большой ({size} МБ): можно загрузить не больше 5 МБ."
             )
-        from .importing import ImportFileError, parse_file  # importing needs models.py
-
         try:
             self.cleaned_data["rows"] = parse_file(upload)
         except ImportFileError as error:

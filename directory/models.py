@@ -9,10 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
-from .forms import ContactsPageForm
+from directory.page_forms import ContactsPageForm
+from home.listing import unrestricted
 
 HOSTNAME_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -275,8 +276,6 @@ class ContactsPage(Page):
     def for_site_root(cls, root_page):
         """The live contacts page directly under a site's home page, or None; None too if it
         is under a view restriction (the site chrome shows it to every visitor)."""
-        from home.models import unrestricted
-
         return unrestricted(cls.objects.live().child_of(root_page)).first()
 
     @property
@@ -352,8 +351,6 @@ class DirectoryPage(Page):
         verbose_name_plural = _("organizations directories")
 
     def get_context(self, request, *args, **kwargs):
-        from wagtail.models import Site
-
         context = super().get_context(request, *args, **kwargs)
         query = request.GET.get("q", "").strip()[:200]
         groups = self.organization_groups(Site.find_for_request(request), query)

@@ -47,7 +47,7 @@ def members(organization):
 class OrganizationIndexView(generic.IndexView):
     """The registry listing. For regional admins it also offers «Создать сайт» on each
     organization without a site, and checkboxes for the bulk action «Создать сайты»
-    (sites/views.py)."""
+    (sites/onboarding/views.py)."""
 
     import_url_name = None
     template_name = "directory/organization_index.html"

@@ -1,43 +1,18 @@
 from django.db import models
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.blocks import RICH_TEXT_FEATURES, BodyBlock
+from home.listing import unrestricted
+from news.flow import OrganizationsFeed, feeds_organizations, site_organization
+from news.models import NewsIndexPage, NewsPage
+from reports.models import PublicReportPage
 
 HOME_NEWS_COUNT = 4
 HOME_ORGANIZATIONS_NEWS_COUNT = 4
-
-
-def unrestricted(pages, shown_on=None):
-    """`pages` without those an anonymous visitor could not open: the ones under a view
-    restriction (Wagtail's PageViewRestriction: a password, a login or groups) on the page
-    itself or on an ancestor. For every listing of pages: news, feeds, the news flow, the
-    home page's blocks, the site's menu.
-
-    Wagtail's `public()` means the same, but lists the restrictions in a query of its own;
-    here they are a subquery of the listing's own query, so a listing costs the same number
-    of queries with or without restrictions, however many there are. (The search keeps
-    `public()`: a search backend takes plain field filters only.)
-
-    `shown_on`: the page the listing is part of, if it is one. Whoever sees that page has
-    passed the restrictions on it and its ancestors (Wagtail checks them before serving it),
-    so those do not hide what it lists: a members-only news index shows its news to the
-    members. Any other restriction still does. Leave it out for what is not a page view
-    (the feed, the cached site chrome, which error pages and the search show too)."""
-    # A restriction on the page or an ancestor: its page's path is a prefix of the page's.
-    restrictions = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    if shown_on is not None:
-        steplen = Page.steplen
-        passed = [shown_on.path[:end] for end in range(steplen, len(shown_on.path) + 1, steplen)]
-        restrictions = restrictions.exclude(page__path__in=passed)
-    return pages.exclude(Exists(restrictions))
 
 
 class HomePage(Page):
@@ -72,10 +47,6 @@ class HomePage(Page):
         verbose_name_plural = _("site home pages")
 
     def get_context(self, request, *args, **kwargs):
-        from news.flow import OrganizationsFeed, feeds_organizations, site_organization
-        from news.models import NewsIndexPage, NewsPage
-        from reports.models import PublicReportPage
-
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = NewsPage.objects.for_listing(self, shown_on=self)[:HOME_NEWS_COUNT]
         news_index = unrestricted(NewsIndexPage.objects.live().child_of(self), self).first()
@@ -85,7 +56,7 @@ class HomePage(Page):
             # parent (news/flow.py); on a regional site, those of all its organizations.
             feed = OrganizationsFeed(Site.find_for_request(request))
             context["organizations_news"] = feed.label(
-                feed.news()[:HOME_ORGANIZATIONS_NEWS_COUNT], request
+                feed.news(NewsPage.objects)[:HOME_ORGANIZATIONS_NEWS_COUNT], request
             )
             if news_index is not None:
                 context["organizations_news_url"] = news_index.organizations_news_url(request)

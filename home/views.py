@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page, Site
 
 from directory.models import Organization, SiteRoots
-from news.models import paginate
+from home.listing import paginate
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -38,7 +38,7 @@ def search(request):
         if not search_all:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         pagination = paginate(pages.search(query, operator="and"), request, RESULTS_PER_PAGE)
-        results_page, paginator = pagination["news_page"], pagination["paginator"]
+        results_page, paginator = pagination["page_obj"], pagination["paginator"]
         page_range = pagination["page_range"]
         _annotate(results_page, search_all)
     return TemplateResponse(

@@ -1,4 +1,4 @@
-"""RSS 2.0 feed of a site's news (issue 6, item 2): `/feed/` on each hostname, `/feed/?tag=…`
+"""RSS 2.0 feed of a site's news: `/feed/` on each hostname, `/feed/?tag=…`
 for one tag. Links are absolute, on the site's own hostname, so a feed reader or a
 correspondent reposting to the regional resources lands on the original."""
 
@@ -12,7 +12,8 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from home.models import unrestricted
+from directory.chrome import chrome_for_request
+from home.listing import unrestricted
 
 from .models import NewsIndexPage, NewsPage
 
@@ -35,8 +36,6 @@ class NewsFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
-        from directory.context_processors import chrome_for_request
-
         site = Site.find_for_request(request)
         if site is None:
             raise Http404

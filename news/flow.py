@@ -1,4 +1,4 @@
-"""The regional news flow (DESIGN.md): a news item its editors flag «Показать в ленте
+"""The regional news flow: a news item its editors flag «Показать в ленте
 вышестоящей организации» appears, with its source organization and a link to the original, on
 the sites of the organizations above it in the registry: a primary organization's on its
 territorial organization's site and on the regional site, a territorial organization's on the
@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.db.models.functions import Substr
 
+from directory.chrome import chrome_for_request
 from directory.models import Organization, SiteRoots
-from home.models import unrestricted
+from home.listing import unrestricted
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,14 @@ class OrganizationsFeed:
     def __bool__(self):
         return bool(self.sources)
 
-    def news(self):
-        """The feed's news, newest first, loaded for a listing (images and their renditions
-        prefetched, bodies deferred). Label a page of it with `label()`."""
-        from .models import NewsPage
-
+    def news(self, news_pages):
+        """The feed's news among `news_pages` (`NewsPage.objects`), newest first, loaded for a
+        listing (images and their renditions prefetched, bodies deferred). Label a page of it
+        with `label()`."""
         if not self.sources:
-            return NewsPage.objects.none()
+            return news_pages.none()
         # Shown on another site's pages: no restriction of the item's own site is passed.
-        news = unrestricted(NewsPage.objects.live().filter(show_in_parent_feed=True))
+        news = unrestricted(news_pages.live().filter(show_in_parent_feed=True))
         under_sites = Q()
         for length in self.sources.lengths:
             alias = f"root_path_{length}"
@@ -113,6 +113,4 @@ def feeds_organizations(organization):
 def site_organization(request):
     """The registry organization of the site serving `request`, from the cached site chrome
     (no query on a warm request; the chrome is renewed on any registry change)."""
-    from directory.context_processors import chrome_for_request
-
     return chrome_for_request(request).organization

@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.models import unrestricted
+from home.listing import unrestricted
 
 from .forms import PublicReportPageForm
 

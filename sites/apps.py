@@ -12,24 +12,18 @@ class SitesConfig(AppConfig):
     verbose_name = "Сеть сайтов"
 
     def ready(self):
-        from sites import patches
-        from sites.isolation.pages import scope_page_listing_filters, scope_site_history_filters
-        from sites.isolation.references import check_references_in_admin_forms
-        from sites.isolation.workflows import scope_workflow_report_filters
+        # Imported here, once the app registry is ready: they import models.
         from sites.network import signals  # noqa: F401 (connects the receivers)
         from sites.network.roles import on_post_migrate
+        from sites.patches import registry
 
-        scope_page_listing_filters()
-        scope_site_history_filters()
-        scope_workflow_report_filters()
-        check_references_in_admin_forms()
-        patches.apply()
+        registry.apply()
 
         post_migrate.connect(on_post_migrate, sender=self)
 
 
 class UsersConfig(WagtailUsersAppConfig):
-    """Wagtail's users app with the scoped user views of sites/accounts.py: INSTALLED_APPS
+    """Wagtail's users app with the scoped user views of sites/accounts/: INSTALLED_APPS
     names this class instead of `wagtail.users`."""
 
     user_viewset = "sites.accounts.users.UserViewSet"

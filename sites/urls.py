@@ -20,7 +20,7 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
-    # Wagtail's own paths, guarded (issue 4; see sites/pages.py): before `admin/`, unnamed.
+    # Wagtail's own paths, guarded (see sites/isolation/pages.py): before `admin/`, unnamed.
     path("admin/choose-page/<int:parent_page_id>/", pages.choose_page_child),
     path("admin/choose-page/chosen-multiple/", pages.choose_page_chosen_multiple),
     path("admin/reports/page-types-usage/", pages.page_types_usage),
@@ -30,7 +30,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/confirm-email/<str:token>/", emails.confirm_email, name="confirm_email"),
-    # The accessibility mode, the installable web app and its offline page (sites/public.py).
+    # The accessibility mode, the installable web app and its offline page (sites/public/views.py).
     path("a11y/", public.accessibility_mode, name="accessibility_mode"),
     path("manifest.webmanifest", public.manifest, name="webmanifest"),
     path("sw.js", public.service_worker, name="service_worker"),
@@ -41,7 +41,7 @@ urlpatterns = [
     path("feed/", NewsFeed(), name="news_feed"),
 ]
 
-# The server error page must not fail itself (see sites/public.py); 404 is Django's own view,
+# The server error page must not fail itself (see sites/public/views.py); 404 is Django's own view,
 # which renders templates/404.html with the site's chrome.
 handler500 = "sites.public.views.server_error"
 

@@ -6,8 +6,8 @@ from sites.accounts import hooks as accounts_hooks  # noqa: F401
 from sites.isolation import hooks as isolation_hooks  # noqa: F401
 from sites.onboarding import hooks as onboarding_hooks  # noqa: F401
 
-# Freshness (issue 5): the reports «Актуальность сайтов», «Охват сайтами» and «Публичные
-# отчёты организаций»; see sites/freshness_views.py.
+# Freshness: the reports «Актуальность сайтов», «Охват сайтами» and «Публичные
+# отчёты организаций»; see sites/freshness/.
 
 
 @hooks.register("register_admin_urls")
@@ -38,7 +38,7 @@ def register_public_reports_menu_item():
     return freshness_views.public_reports_menu_item()
 
 
-# Freshness panel on the admin home (issue 5, item 5): see sites/freshness_panel.py.
+# Freshness panel on the admin home: see sites/freshness/panel.py.
 
 
 @hooks.register("construct_homepage_panels")

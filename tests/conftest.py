@@ -19,7 +19,7 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(monkeypatch):
     """`client.force_login(user)` makes a session past the second factor too, as if the user
-    had entered their code (sites/twofactor.py), for those who owe one: superusers, regional
+    had entered their code (sites/accounts/twofactor.py), for those who owe one: superusers, regional
     admins and users with a device get a confirmed device (theirs, or a new one) recorded in
     the session the way `django_otp.login` does. Tests of other features log in that way;
     tests of the sign-in itself (tests/test_twofactor.py) go through the login form."""
@@ -76,7 +76,7 @@ def _user_in_group(django_user_model, username, group_name, permissions):
 @pytest.fixture
 def registry_admin(db, django_user_model):
     """Someone with the registry's model permissions and nothing else (the real regional
-    admins' group, sites/roles.py, has these and more)."""
+    admins' group, sites/network/roles.py, has these and more)."""
     return _user_in_group(
         django_user_model,
         "registry-admin",

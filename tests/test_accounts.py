@@ -1,5 +1,5 @@
 """Accounts: regional admins manage editors' accounts only, and an e-mail address matches an
-account only once it is proven (sites/accounts.py). Driven through the admin's own views."""
+account only once it is proven (sites/accounts/). Driven through the admin's own views."""
 
 import re
 

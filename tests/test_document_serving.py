@@ -1,4 +1,4 @@
-"""Documents are served through Wagtail's serve view (issue 4, item 2): to everyone once a
+"""Documents are served through Wagtail's serve view: to everyone once a
 published page links to them, before that only to the editors who may choose them."""
 
 import pytest
@@ -107,7 +107,7 @@ def test_a_document_link_in_a_body_publishes_it(world):
 
 def test_a_password_without_the_second_factor_is_not_enough(world):
     """A regional admin who signed in with the password but not yet with the code is, for
-    unpublished documents, nobody (sites/twofactor.py)."""
+    unpublished documents, nobody (sites/accounts/twofactor.py)."""
     a, users, document = world
     admin = users["admin"]
     admin.set_password("a-long-pass-phrase-1")

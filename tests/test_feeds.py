@@ -1,4 +1,4 @@
-"""RSS feeds per site and per tag (issue 6, item 2), read with feedparser as a feed reader
+"""RSS feeds per site and per tag, read with feedparser as a feed reader
 would: valid (no bozo flag), absolute links on the site's own hostname, linked from every
 page with rel="alternate"."""
 

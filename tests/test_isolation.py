@@ -1,4 +1,4 @@
-"""Editors work only on their own sites (issue 4, item 8): the isolation matrix.
+"""Editors work only on their own sites: the isolation matrix.
 
 Three organizations are onboarded with the project's own `onboard()`: primary A under
 territorial T, and primary B under another territorial organization. Everything of A's carries
@@ -15,7 +15,7 @@ Every admin view of `VIEWS` is requested:
 Adding a view is one line in `VIEWS`.
 
 A's document is linked from no published page, so /documents/<id>/<name> must refuse B too
-(sites/isolation.py: hide_unpublished_document; tests/test_document_serving.py for the rest).
+(sites/isolation/: hide_unpublished_document; tests/test_document_serving.py for the rest).
 """
 
 from dataclasses import dataclass
@@ -335,7 +335,7 @@ VIEWS = [
     View(
         "moderation settings",
         lambda w: f"/admin/settings/platform/moderationsettings/{w.a.site_id}/",
-        who="t",  # the parent organization decides (sites/moderation.py)
+        who="t",  # the parent organization decides (sites/moderation/)
     ),
     View("sites", lambda w: "/admin/sites/", who="super", shows="secret-a-org"),
     View("site edit", lambda w: f"/admin/sites/edit/{w.a.site_id}/", who="super"),

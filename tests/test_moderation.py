@@ -1,4 +1,4 @@
-"""Review by the territorial organization (issue 4, item 7), driven through the Wagtail admin:
+"""Review by the territorial organization, driven through the Wagtail admin:
 the territorial editor switches it on for one primary's site, the primary's editor can then only
 submit, the territorial editor approves and the page goes live; an unrelated editor sees none of
 it; switching it off gives the publish right back."""

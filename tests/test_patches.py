@@ -1,17 +1,17 @@
-"""What rests on names that are not ours (sites/patches.py): fail loudly if one disappears."""
+"""What rests on names that are not ours (sites/patches/): fail loudly if one disappears."""
 
 import importlib
 
 import pytest
 
-from sites import patches
+from sites.patches import registry
 
 
-@pytest.mark.parametrize(("module", "path"), patches.PATCHED_NAMES)
+@pytest.mark.parametrize(("module", "path"), registry.PATCHED_NAMES)
 def test_patched_names_exist(module, path):
     target = importlib.import_module(module)
     for name in path.split("."):
-        assert hasattr(target, name), f"{module}.{path} is gone: review sites/patches.py"
+        assert hasattr(target, name), f"{module}.{path} is gone: review sites/patches/"
         target = getattr(target, name)
 
 

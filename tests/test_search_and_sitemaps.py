@@ -1,4 +1,4 @@
-"""Per-site search, sitemap and robots.txt (issue 6, items 5 and 6): each hostname finds, lists
+"""Per-site search, sitemap and robots.txt: each hostname finds, lists
 and points to its own live pages only; the regional site can search every site."""
 
 import xml.etree.ElementTree as ET  # our own sitemap, not untrusted input

@@ -226,7 +226,7 @@ def test_branding_shows_in_the_header_of_its_own_site_only(client, region):
 
 
 def test_site_chrome_is_cached_and_renewed_when_a_page_is_published(client, region):
-    from directory.context_processors import invalidate
+    from directory.chrome import invalidate
 
     get(client, "zheleznogorsk.localhost")
     with CaptureQueriesContext(connection) as cached:

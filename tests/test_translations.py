@@ -1,4 +1,4 @@
-"""A site in English (issue 6, item 8): an editor translates their own site with
+"""A site in English: an editor translates their own site with
 wagtail-localize through the admin; members get a language switcher and hreflang links only
 where a translation exists; the English header lists the English pages."""
 

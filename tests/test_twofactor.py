@@ -1,4 +1,4 @@
-"""Two-factor sign-in to the admin (sites/twofactor.py), through the real login form: the
+"""Two-factor sign-in to the admin (sites/accounts/twofactor.py), through the real login form: the
 password at /admin/login/, then the 2FA pages, with codes computed from the device's key as
 an authenticator app computes them."""
 

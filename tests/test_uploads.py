@@ -1,4 +1,4 @@
-"""Uploads are limited by type and size (issue 4, item 2): a refused upload gets a clear
+"""Uploads are limited by type and size: a refused upload gets a clear
 message in Russian and stores nothing. Driven through the Wagtail admin as an editor."""
 
 import io

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class ProvenEmail(models.Model):
-    """The e-mail address an account has proven (sites/accounts.py): only an account whose
+    """The e-mail address an account has proven (sites/accounts/): only an account whose
     current address equals its proven one is matched by that address."""
 
     class Source(models.TextChoices):

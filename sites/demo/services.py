@@ -1,7 +1,7 @@
 """The demo region: the regional organization, 18 territorial and 44 primary organizations
 from `demo_data/region.csv`, with sites for about two thirds of them and news spread over the
 last twelve months, so that the freshness of the sites differs as in the regional committee's
-resolution (DESIGN.md). Everything is generated locally and deterministically; loading twice
+resolution. Everything is generated locally and deterministically; loading twice
 changes nothing."""
 
 import csv

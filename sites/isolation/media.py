@@ -8,6 +8,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from sites.accounts.twofactor import owes_second_factor
+from sites.patches.internals import base_content_type
 
 # Images and documents in the admin API -------------------------------------------------------
 
@@ -46,7 +47,7 @@ def document_is_published(document):
 
     page_ids = (
         ReferenceIndex.get_references_to(document)
-        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))
+        .filter(base_content_type=base_content_type(Page))
         .values_list("object_id", flat=True)
     )
     return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).exists()

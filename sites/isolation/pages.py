@@ -137,30 +137,3 @@ def users_of_explorable_pages(field):
         return get_user_model().objects.filter(pk__in=ids.order_by().distinct())
 
     return queryset
-
-
-def scope_page_listing_filters():
-    """The page listings' «site», «owner» and «edited by» filters offer only what the user's
-    own trees hold. Wagtail declares their choices on the filter set class, with no hook."""
-    from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
-
-    for filterset in (PageFilterSet, GenericPageFilterSet):
-        filterset.base_filters["site"].queryset = explorable_sites
-        filterset.base_filters["owner"].queryset = users_of_explorable_pages("owner")
-        filterset.base_filters["edited_by"].queryset = users_of_explorable_pages("edited_by")
-
-
-def scope_site_history_filters():
-    """The site history report's «user» filter: Wagtail 8 defines the scoped choices
-    (`get_user_choices`, from the log entries the user may view) but its base filter set asks
-    `get_users_queryset()`, which lists the author of every page log entry of the network, other
-    organizations' editors and their e-mail addresses included. Point it at the scoped one."""
-    from wagtail.admin.views.reports.audit_logging import (
-        SiteHistoryReportFilterSet,
-        get_users_for_filter,
-    )
-
-    def get_users_queryset(self):
-        return get_users_for_filter(self.request.user)
-
-    SiteHistoryReportFilterSet.get_users_queryset = get_users_queryset

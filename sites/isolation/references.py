@@ -13,11 +13,12 @@ Only references new to the object are checked, so content that someone with wide
 in (a territorial editor, the site template) does not lock the page for its own editors.
 """
 
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
+
+from sites.patches.internals import base_content_type, extract_references
 
 MESSAGES = {
     "image": "Изображение №{ids} недоступно: выберите изображение своей организации.",
@@ -34,13 +35,13 @@ def references_of(instance):
         object_id,
         model_path,
         _content_path,
-    ) in ReferenceIndex._extract_references_from_object(instance):
+    ) in extract_references(instance):
         found.setdefault((content_type_id, str(object_id)), model_path.split(".")[0])
     return found
 
 
 def _kinds():
-    base = ReferenceIndex._get_base_content_type
+    base = base_content_type
     return {
         base(get_image_model()).id: ("image", get_image_model()),
         base(get_document_model()).id: ("document", get_document_model()),
@@ -130,23 +131,6 @@ def checked(form_class, default):
     return type(f"Checked{form_class.__name__}", (ChoosableReferencesMixin, form_class), {})
 
 
-def check_references_in_admin_forms():
-    """Give every page type and every setting a form that checks its references. Run from
-    `ready()`: Wagtail builds the forms from `base_form_class` on first use."""
-    from wagtail.contrib.settings.registry import registry as settings_registry
-    from wagtail.models import get_page_models
-
-    for model in get_page_models():
-        if model is Page:
-            continue
-        base = getattr(model, "base_form_class", None)
-        model.base_form_class = checked(base, WagtailAdminPageForm)
-    for model in settings_registry:
-        model.base_form_class = checked(
-            getattr(model, "base_form_class", None), WagtailAdminModelForm
-        )
-
-
 def foreign_override(request, translation_id, overridable_segment_id):
     """wagtail-localize's «edit override» (PUT) replaces an image, a document or a page of the
     source in one translation by any id it is sent: the message if it is one the user may not
@@ -174,7 +158,7 @@ def foreign_override(request, translation_id, overridable_segment_id):
         object_id,
         _model_path,
         content_path,
-    ) in ReferenceIndex._extract_references_from_object(source):
+    ) in extract_references(source):
         if content_type_id not in kinds or str(object_id) != original:
             continue
         if path == content_path or path.startswith(content_path + "."):

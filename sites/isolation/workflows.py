@@ -5,47 +5,6 @@ from django.http import Http404
 from wagtail.models import Page, TaskState, Workflow
 from wagtail.permissions import policy_registry
 
-
-def scope_workflow_report_filters():
-    """The workflow reports' filters («workflow», «task», «requested by») offer only what the
-    states of the user's own pages hold: Wagtail lists every workflow and task of the network
-    (named after organizations) and every user who ever submitted a page."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-    from wagtail.admin.views.reports.workflows import (
-        WorkflowReportFilterSet,
-        WorkflowTasksReportFilterSet,
-    )
-    from wagtail.models import Task, Workflow, WorkflowState
-
-    def states(request):
-        if request.user.is_superuser:
-            return WorkflowState.objects.all()
-        pages = policy_registry.get_by_type(Page).instances_user_has_permission_for(
-            request.user, "change"
-        )
-        return WorkflowState.objects.filter(
-            object_id__in=pages.values_list(Cast("id", output_field=CharField()), flat=True)
-        )
-
-    def workflows(request):
-        return Workflow.objects.filter(pk__in=states(request).values("workflow_id"))
-
-    def tasks(request):
-        return Task.objects.filter(task_states__workflow_state__in=states(request)).distinct()
-
-    def requesters(request):
-        user_model = get_user_model()
-        ids = states(request).values("requested_by_id")
-        return user_model.objects.filter(pk__in=ids).order_by(user_model.USERNAME_FIELD)
-
-    WorkflowReportFilterSet.base_filters["workflow"].queryset = workflows
-    WorkflowReportFilterSet.base_filters["requested_by"].queryset = requesters
-    WorkflowTasksReportFilterSet.base_filters["workflow"].queryset = workflows
-    WorkflowTasksReportFilterSet.base_filters["task"].queryset = tasks
-
-
 # Workflow views ------------------------------------------------------------------------------
 
 WORKFLOW_VIEWS = {

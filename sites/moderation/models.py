@@ -10,7 +10,7 @@ class ModerationSettings(BaseSiteSetting):
     """Per site: must its pages be approved by the parent organization before they go live?
 
     Editable by the parent (territorial) organization's editors and by regional admins, never
-    by the site's own editors; applied by sites/moderation.py when saved."""
+    by the site's own editors; applied by sites/moderation/ when saved."""
 
     require_parent_review = models.BooleanField(
         "проверка территориальной организацией",

@@ -1,4 +1,4 @@
-"""Review by the parent organization (issue 4, item 7): «Проверка территориальной организацией».
+"""Review by the parent organization: «Проверка территориальной организацией».
 
 A territorial organization can require that a primary's pages go live only after one of its
 own editors approves them, switched per site in Settings → «Модерация» (the ModerationSettings

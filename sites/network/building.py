@@ -11,6 +11,7 @@ from directory.models import ContactsPage
 from home.models import StandardPage
 from news.models import NewsIndexPage
 from reports.models import ReportIndexPage
+from sites.patches.internals import next_child_path
 
 ABOUT_UNION_TEXT = (
     "<p>Профессиональный союз работников народного образования и науки Российской Федерации "
@@ -71,7 +72,7 @@ def add_child(parent, page, *, clean=True):
         .only("path")
         .first()
     )
-    page.path = last._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+    page.path = next_child_path(Page, parent, last)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
     parent.numchild += 1
     page._cached_parent_obj = parent

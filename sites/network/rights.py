@@ -27,7 +27,7 @@ SITE_SETTING_PERMISSIONS = [("platform", "change_sitebranding")]
 PARENT_SITE_SETTING_PERMISSIONS = [("platform", "change_moderationsettings")]
 EDITOR_GLOBAL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
-    # English versions of their own pages (wagtail-localize); sites/isolation.py limits every
+    # English versions of their own pages (wagtail-localize); sites/isolation/ limits every
     # translation view to pages the user may edit.
     ("wagtail_localize", "submit_translation"),
 ]

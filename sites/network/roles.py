@@ -1,7 +1,7 @@
-"""The platform's roles as Wagtail groups (DESIGN.md, "Roles").
+"""The platform's roles as Wagtail groups (SECURITY.md, "Roles").
 
 Regional admins are a group with exactly what their work needs, not superusers. Editors'
-groups are made per organization by onboarding (sites/onboarding.py)."""
+groups are made per organization by onboarding (sites/onboarding/)."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction

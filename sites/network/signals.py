@@ -64,8 +64,8 @@ post_save.connect(emails.confirm_new_email, sender=settings.AUTH_USER_MODEL)
 
 def _restriction_changed(sender, **kwargs):
     """The site chrome's menu and contacts leave out pages under a view restriction
-    (directory/context_processors.py): a restriction added or removed renews every site's."""
-    from directory.context_processors import invalidate
+    (directory/chrome.py): a restriction added or removed renews every site's."""
+    from directory.chrome import invalidate
 
     invalidate()
 

@@ -1,6 +1,6 @@
 """Onboarding: give an organization of the registry its working, pre-filled site.
 
-Everything follows from the registry (DESIGN.md) through one idempotent reconcile step,
+Everything follows from the registry through one idempotent reconcile step,
 `onboard()`: the page tree copied from the site template, the Wagtail `Site`, the media
 `Collection`, the editors' `Group` with its page, collection and site-setting rights, the
 territorial group's rights over its primaries' sites, and the editors' accounts. Running it
@@ -27,8 +27,6 @@ from wagtail.models import (
     Page,
     Site,
 )
-from wagtail.models.copying import _copy
-from wagtail.models.reference_index import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from directory.models import ContactsPage, DirectoryPage, Organization, validate_hostname
@@ -44,6 +42,7 @@ from sites.network.rights import (
     reconcile_rights,
 )
 from sites.onboarding.invitations import check_emails, editor_account, send_invitation
+from sites.patches.internals import copy_unsaved, extract_references, next_child_path
 
 TEMPLATE_TITLE = "Шаблон сайта"
 PLACEHOLDERS = ("{организация}", "{полное наименование}")
@@ -186,10 +185,7 @@ class TemplateSnapshot:
 
 
 def _has_references(page):
-    extract = getattr(ReferenceIndex, "_extract_references_from_object", None)
-    if extract is None:  # not in this Wagtail version: index every copy, as Wagtail would
-        return True
-    return any(True for _ in extract(page))
+    return any(True for _ in extract_references(page))
 
 
 def copy_template_tree(organization, *, user=None, template=None):
@@ -209,7 +205,7 @@ def _copy_pages(template, organization, user):
     new_pages = {}
     for draft, parent_path, path in template.pages:
         exclude = draft.default_exclude_fields_in_copy + draft.exclude_fields_in_copy
-        copy, children = _copy(
+        copy, children = copy_unsaved(
             draft,
             exclude_fields=exclude + ["live_revision", "first_published_at", "last_published_at"],
             update_attrs={"translation_key": uuid.uuid4(), "alias_of": None, "locked": False},
@@ -245,7 +241,7 @@ def append_collection(name):
     organizations that is hundreds of UPDATEs per onboarding. The admin sorts them anyway."""
     root = Collection.get_first_root_node()
     last = Collection.objects.filter(depth=root.depth + 1).order_by("-path").first()
-    path = last._inc_path() if last else Collection._get_path(root.path, root.depth + 1, 1)
+    path = next_child_path(Collection, root, last)
     collection = Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
     Collection.objects.filter(pk=root.pk).update(numchild=F("numchild") + 1)
     return collection

@@ -28,7 +28,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from directory.context_processors import chrome_for_request
+from directory.chrome import chrome_for_request
 
 logger = logging.getLogger(__name__)
 

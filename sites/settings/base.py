@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "sites.apps.UsersConfig",  # wagtail.users with the scoped user views (sites/accounts.py)
+    "sites.apps.UsersConfig",  # wagtail.users with the scoped user views (sites/accounts/)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    # Two-factor sign-in to the admin (sites/twofactor.py): app codes and recovery codes.
+    # Two-factor sign-in to the admin (sites/accounts/twofactor.py): app codes and recovery codes.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "sites.isolation.translations.TranslationViewsGuard",
     # Wagtail's workflow views name any page they are given: only for its editors and reviewers.
     "sites.isolation.workflows.WorkflowViewsGuard",
-    # The visitor's «версия для слабовидящих» from its cookie (sites/public.py).
+    # The visitor's «версия для слабовидящих» from its cookie (sites/public/views.py).
     "sites.public.views.AccessibilityModeMiddleware",
     # django-axes: answers a locked-out sign-in with its lockout page; must be last.
     "axes.middleware.AxesMiddleware",
@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "directory.context_processors.organization",
+                "directory.chrome.organization",
             ],
         },
     },
@@ -212,17 +212,17 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-# Counts the pixels of every frame of an animated image (sites/input_guard.py).
+# Counts the pixels of every frame of an animated image (sites/isolation/odd_input.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.isolation.odd_input.ImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
-# Freshness thresholds, in days (see DESIGN.md).
+# Freshness thresholds, in days.
 FRESHNESS_CURRENT_DAYS = int(env("FRESHNESS_CURRENT_DAYS", "30"))
 FRESHNESS_STALE_DAYS = int(env("FRESHNESS_STALE_DAYS", "90"))
-# News "published in the last N days" on the freshness report (sites/freshness.py).
+# News "published in the last N days" on the freshness report (sites/freshness/).
 FRESHNESS_NEWS_DAYS = int(env("FRESHNESS_NEWS_DAYS", "90"))
 
-# Two-factor sign-in (sites/twofactor.py; SECURITY.md): the name authenticator apps show.
+# Two-factor sign-in (sites/accounts/twofactor.py; SECURITY.md): the name authenticator apps show.
 OTP_TOTP_ISSUER = "Профсайты"
 
 # Login throttling (django-axes; SECURITY.md). Five failed sign-ins in a row lock the account,

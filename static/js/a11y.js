@@ -1,6 +1,6 @@
 /* The accessibility mode's settings panel without a page load: font size and colours change
  * at once (the links work without JavaScript too: /a11y/ sets the same cookie and comes back).
- * The cookie holds "size.scheme.images", as sites/public.py reads it. */
+ * The cookie holds "size.scheme.images", as sites/public/views.py reads it. */
 "use strict";
 
 (() => {

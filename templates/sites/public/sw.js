@@ -1,4 +1,4 @@
-{% autoescape off %}/* Profsites service worker (sites/public.py serves it as /sw.js; version {{ version }}).
+{% autoescape off %}/* Profsites service worker (sites/public/views.py serves it as /sw.js; version {{ version }}).
  *
  * - Pages (HTML, GET): network first; each page read is kept, so the news read last and the
  *   news list stay readable offline. Without network and without a copy: the offline page.

@@ -5,7 +5,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
+
+from directory.models import ContactsPage, organization_for_site
+from home.listing import unrestricted
 
 GENERATION_KEY = "site-chrome:generation"
 
@@ -26,11 +30,6 @@ class SiteChrome:
     generation (`invalidate()`): a rare event next to page views, and a rebuild is cheap."""
 
     def __init__(self, site, language_code=None):
-        from home.models import unrestricted
-        from sites.network.models import SiteBranding
-
-        from .models import ContactsPage, organization_for_site
-
         self.site = site
         self.organization = organization_for_site(site)
         self.root_page = site.root_page if site else None
@@ -67,7 +66,9 @@ class SiteChrome:
                     "title", "url_path", "path", "depth", "slug"
                 )
             )
-            branding = SiteBranding.objects.filter(site=site).select_related("logo").first()
+            # The network's branding setting, found by name (the registry sits below the network).
+            branding_model = settings_registry.get_by_natural_key("platform", "sitebranding")
+            branding = branding_model.objects.filter(site=site).select_related("logo").first()
             if branding is not None:
                 self.tagline = branding.tagline
                 if branding.logo is not None:

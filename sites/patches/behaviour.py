@@ -1,9 +1,5 @@
-"""Changes to Wagtail's and wagtail-localize's own behaviour, in one place.
-
-Each function replaces or wraps a name that is not ours; `apply()` runs them all from
-`SitesConfig.ready()`, and tests/test_patches.py fails loudly when a patched name disappears
-in an upgrade. Checked against Wagtail 8.0 and wagtail-localize 1.14.
-"""
+"""Wagtail's and wagtail-localize's behaviour, wrapped where it crosses the tenant boundary.
+Checked against Wagtail 8.0 and wagtail-localize 1.14."""
 
 
 def review_translations_of_reviewed_sites():
@@ -79,7 +75,7 @@ def neutralise_csv_formulas():
     goes through `freshness.csv_cell` (OWASP's quote). The XLSX export is safe already."""
     from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-    from sites.freshness.report import csv_cell
+    from sites.freshness.exports import csv_cell
 
     if getattr(SpreadsheetExportMixin.write_csv_row, "neutralised", False):
         return
@@ -105,8 +101,3 @@ PATCHED_NAMES = [
     ("wagtail.images.views.chooser", "ImageChooseViewMixin.get_context_data"),
     ("wagtail.admin.views.mixins", "SpreadsheetExportMixin.write_csv_row"),
 ]
-
-
-def apply():
-    for patch in PATCHES:
-        patch()

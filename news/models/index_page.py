@@ -1,0 +1,85 @@
+"""A site's news section: its own news, by tag or year, and «Новости организаций»."""
+
+from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page, Site
+
+from home.listing import paginate, unrestricted
+from news.flow import OrganizationsFeed, feeds_organizations, site_organization
+from news.models.news_page import ORGANIZATIONS_ROUTE, ORGANIZATIONS_SLUG, NewsPage
+
+
+def year_from(value):
+    """A year from the query string, or None: a date lookup outside 1..9999 would fail."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 1 <= year <= 9999 else None
+
+
+class NewsIndexPage(RoutablePageMixin, Page):
+    """A site's news, paginated, filtered by one tag (`?tag=`) or one year (`?year=`) at a
+    time, with the years that have news as an archive.
+
+    On the sites of territorial and regional organizations it also serves «Новости
+    организаций» at a sub-URL (`organizatsiy/`): the news the organizations below flag for
+    their parent (news/flow.py). A route of this page rather than a page of its own, so that
+    no editor has to create it and no site can have it twice; on a primary organization's
+    site there is no such list and the URL answers 404."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage"]
+    max_count_per_parent = 1
+    template = "news/news_index_page.html"
+
+    class Meta:
+        verbose_name = _("news index")
+        verbose_name_plural = _("news indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = NewsPage.objects.for_listing(self, shown_on=self)
+        # One query for the archive: the years that have live news listed here.
+        dates = unrestricted(NewsPage.objects.live().descendant_of(self), self).dates(
+            "date", "year", order="DESC"
+        )
+        years = [d.year for d in dates]
+        tag = request.GET.get("tag", "").strip()
+        year = None if tag else year_from(request.GET.get("year"))
+        if tag:
+            news = news.filter(tags__name=tag)
+        elif year is not None:
+            news = news.filter(date__year=year)
+        context.update(paginate(news, request))
+        context.update(current_tag=tag, current_year=year, years=years)
+        if feeds_organizations(site_organization(request)):
+            context["organizations_news_url"] = self.organizations_news_url(request)
+        return context
+
+    def organizations_news_url(self, request=None):
+        return self.get_url(request) + self.reverse_subpage(ORGANIZATIONS_ROUTE)
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path(f"{ORGANIZATIONS_SLUG}/", name=ORGANIZATIONS_ROUTE)
+    def organizations_news(self, request):
+        """All of «Новости организаций», paginated (the home page shows the latest few)."""
+        if not feeds_organizations(site_organization(request)):
+            raise Http404
+        feed = OrganizationsFeed(Site.find_for_request(request))
+        context = super().get_context(request)  # the page, without this index's own news
+        context.update(paginate(feed.news(NewsPage.objects), request))
+        context["page_obj"].object_list = feed.label(context["page_obj"].object_list, request)
+        context["news_index_url"] = self.get_url(request)
+        return TemplateResponse(request, "news/organizations_news.html", context)

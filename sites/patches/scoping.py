@@ -1,0 +1,110 @@
+"""Class attributes of Wagtail replaced at start-up, where it offers no hook: the listings'
+filter choices, scoped to the user's own trees, and every page type's and setting's form
+base, which checks the references it holds. Checked against Wagtail 8.0."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.models import Page, Task, Workflow, WorkflowState
+from wagtail.permissions import policy_registry
+
+from sites.isolation.pages import explorable_sites, users_of_explorable_pages
+from sites.isolation.references import checked
+
+
+def scope_page_listing_filters():
+    """The page listings' «site», «owner» and «edited by» filters offer only what the user's
+    own trees hold. Wagtail declares their choices on the filter set class, with no hook."""
+    from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
+
+    for filterset in (PageFilterSet, GenericPageFilterSet):
+        filterset.base_filters["site"].queryset = explorable_sites
+        filterset.base_filters["owner"].queryset = users_of_explorable_pages("owner")
+        filterset.base_filters["edited_by"].queryset = users_of_explorable_pages("edited_by")
+
+
+def scope_site_history_filters():
+    """The site history report's «user» filter: Wagtail 8 defines the scoped choices
+    (`get_user_choices`, from the log entries the user may view) but its base filter set asks
+    `get_users_queryset()`, which lists the author of every page log entry of the network, other
+    organizations' editors and their e-mail addresses included. Point it at the scoped one."""
+    from wagtail.admin.views.reports.audit_logging import (
+        SiteHistoryReportFilterSet,
+        get_users_for_filter,
+    )
+
+    def get_users_queryset(self):
+        return get_users_for_filter(self.request.user)
+
+    SiteHistoryReportFilterSet.get_users_queryset = get_users_queryset
+
+
+def scope_workflow_report_filters():
+    """The workflow reports' filters («workflow», «task», «requested by») offer only what the
+    states of the user's own pages hold: Wagtail lists every workflow and task of the network
+    (named after organizations) and every user who ever submitted a page."""
+    from wagtail.admin.views.reports.workflows import (
+        WorkflowReportFilterSet,
+        WorkflowTasksReportFilterSet,
+    )
+
+    def states(request):
+        if request.user.is_superuser:
+            return WorkflowState.objects.all()
+        pages = policy_registry.get_by_type(Page).instances_user_has_permission_for(
+            request.user, "change"
+        )
+        return WorkflowState.objects.filter(
+            object_id__in=pages.values_list(Cast("id", output_field=CharField()), flat=True)
+        )
+
+    def workflows(request):
+        return Workflow.objects.filter(pk__in=states(request).values("workflow_id"))
+
+    def tasks(request):
+        return Task.objects.filter(task_states__workflow_state__in=states(request)).distinct()
+
+    def requesters(request):
+        user_model = get_user_model()
+        ids = states(request).values("requested_by_id")
+        return user_model.objects.filter(pk__in=ids).order_by(user_model.USERNAME_FIELD)
+
+    WorkflowReportFilterSet.base_filters["workflow"].queryset = workflows
+    WorkflowReportFilterSet.base_filters["requested_by"].queryset = requesters
+    WorkflowTasksReportFilterSet.base_filters["workflow"].queryset = workflows
+    WorkflowTasksReportFilterSet.base_filters["task"].queryset = tasks
+
+
+def check_references_in_admin_forms():
+    """Give every page type and every setting a form that checks its references. Run from
+    `ready()`: Wagtail builds the forms from `base_form_class` on first use."""
+    from wagtail.contrib.settings.registry import registry as settings_registry
+    from wagtail.models import get_page_models
+
+    for model in get_page_models():
+        if model is Page:
+            continue
+        base = getattr(model, "base_form_class", None)
+        model.base_form_class = checked(base, WagtailAdminPageForm)
+    for model in settings_registry:
+        model.base_form_class = checked(
+            getattr(model, "base_form_class", None), WagtailAdminModelForm
+        )
+
+
+PATCHES = [
+    scope_page_listing_filters,
+    scope_site_history_filters,
+    scope_workflow_report_filters,
+    check_references_in_admin_forms,
+]
+PATCHED_NAMES = [
+    ("wagtail.admin.views.pages.listing", "PageFilterSet.base_filters"),
+    ("wagtail.admin.views.pages.listing", "GenericPageFilterSet.base_filters"),
+    ("wagtail.admin.views.reports.audit_logging", "SiteHistoryReportFilterSet"),
+    ("wagtail.admin.views.reports.audit_logging", "get_users_for_filter"),
+    ("wagtail.admin.views.reports.workflows", "WorkflowReportFilterSet.base_filters"),
+    ("wagtail.admin.views.reports.workflows", "WorkflowTasksReportFilterSet.base_filters"),
+    ("wagtail.models", "Page.base_form_class"),
+]
