@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from sites.freshness import report as freshness
+from sites.freshness import exports
 from sites.network.roles import ensure_regional_admins_group
 
 from . import factories
@@ -96,8 +96,8 @@ def quoted(value):
     ],
 )
 def test_the_helper_quotes_only_text_that_starts_a_formula(value, written):
-    assert freshness.csv_cell(value) == written
-    assert type(freshness.csv_cell(value)) is type(written)
+    assert exports.csv_cell(value) == written
+    assert type(exports.csv_cell(value)) is type(written)
 
 
 # The admin's exports -------------------------------------------------------------------------

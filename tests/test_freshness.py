@@ -1,4 +1,4 @@
-"""Freshness of the organizations' sites (sites/freshness.py): statuses at their boundaries
+"""Freshness of the organizations' sites (sites/freshness/): statuses at their boundaries
 with a fixed clock, «пуст» after a real onboarding, «нет сайта», the figures of a row, who
 sees which rows, coverage and public reports, in a fixed number of queries."""
 
@@ -15,8 +15,9 @@ from wagtail.models import Page
 from directory.models import ContactsPage, Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites.freshness import report as freshness
-from sites.freshness.report import Status
+from sites.freshness import coverage, public_reports
+from sites.freshness import status as freshness
+from sites.freshness.status import Status
 from sites.network.building import add_published_child
 from sites.network.roles import ensure_regional_admins_group
 from sites.onboarding import services as onboarding
@@ -348,7 +349,7 @@ def known_region(template_tree):
 
 
 def test_coverage_on_a_known_region(known_region):
-    result = freshness.coverage(now=known_region["now"])
+    result = coverage.coverage(now=known_region["now"])
     lines = {line.organization.code: line for line in result.lines}
     assert [line.name for line in result.lines] == ["Горшеченская", "Железногорская", "Рыльская"]
     assert (lines["46-01"].primaries, lines["46-01"].with_site, lines["46-01"].current) == (4, 3, 2)
@@ -369,17 +370,17 @@ def test_coverage_on_a_known_region(known_region):
 
 
 def test_percent_rounds_half_up_to_one_decimal():
-    assert freshness.percent(143, 200) == Decimal("71.5")
-    assert freshness.percent(2, 3) == Decimal("66.7")
-    assert freshness.percent(1, 8) == Decimal("12.5")
-    assert freshness.percent(0, 0) is None
+    assert coverage.percent(143, 200) == Decimal("71.5")
+    assert coverage.percent(2, 3) == Decimal("66.7")
+    assert coverage.percent(1, 8) == Decimal("12.5")
+    assert coverage.percent(0, 0) is None
 
 
 def test_public_reports_for_a_year(known_region):
     zh, ry = known_region["zh"], known_region["ry"]
     report = publish_report(zh, 2025, aware(2026, 2, 20))
     publish_report(ry, 2024, aware(2025, 2, 20))
-    statuses = freshness.public_reports(year=2025, now=known_region["now"])
+    statuses = public_reports.public_reports(year=2025, now=known_region["now"])
     by_code = {status.organization.code: status for status in statuses}
     assert by_code["46-01"].published
     assert by_code["46-01"].url == f"{zh.site.root_url}/otchety/otchet-2025/"
@@ -388,8 +389,8 @@ def test_public_reports_for_a_year(known_region):
     assert not by_code["46-03"].published
     published = {status.organization.code for status in statuses if status.published}
     assert published == {"46-01"}
-    assert freshness.default_report_year(aware(2026, 1, 1, 0, 30)) == 2025
-    assert freshness.public_reports(now=known_region["now"])[0].year == 2025
+    assert public_reports.default_report_year(aware(2026, 1, 1, 0, 30)) == 2025
+    assert public_reports.public_reports(now=known_region["now"])[0].year == 2025
 
 
 # Queries -------------------------------------------------------------------------------------

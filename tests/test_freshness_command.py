@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from sites.freshness import report as freshness
+from sites.freshness import status as freshness
 
 from .test_freshness import (
     known_region,  # noqa: F401 - a fixture

@@ -1,4 +1,4 @@
-"""The «Актуальность сайтов» panel on the admin home (sites/freshness_panel.py), rendered
+"""The «Актуальность сайтов» panel on the admin home (sites/freshness/panel.py), rendered
 through the test client for a regional admin, a territorial editor, a primary editor and an
 unrelated editor; the words and the chart it is built from; a query count that does not grow
 with the number of organizations. The builders here are shared with the reminders' tests."""
@@ -19,8 +19,9 @@ from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.freshness import panel as freshness_panel
-from sites.freshness import report as freshness
-from sites.freshness.report import Status
+from sites.freshness import roots as site_roots
+from sites.freshness import status as freshness
+from sites.freshness.status import Status
 from sites.network.building import add_published_child
 from sites.network.roles import ensure_regional_admins_group
 from sites.onboarding import services as onboarding
@@ -351,7 +352,7 @@ def test_missing_report_is_for_the_previous_calendar_year(region):
 
 @pytest.mark.parametrize("root_list_limit", [500, 0])
 def test_contact_gaps_name_the_empty_fields(region, monkeypatch, root_list_limit):
-    monkeypatch.setattr(freshness_panel, "ROOT_LIST_LIMIT", root_list_limit)
+    monkeypatch.setattr(site_roots, "ROOT_LIST_LIMIT", root_list_limit)
     rows = freshness.freshness_rows(now=NOW)
     gaps = freshness_panel.contact_gaps(rows)
     by_code = {row.code: row.organization_id for row in rows}

@@ -1,6 +1,6 @@
-"""`manage.py send_freshness_reminders` (sites/reminders.py): one e-mail per change of status,
-never twice; digests for territorial organizations; --dry-run; organizations without
-editors; a failed send is retried, not lost."""
+"""`manage.py send_freshness_reminders` (sites/freshness/reminders.py): one e-mail per change
+of status, never twice; digests for territorial organizations; --dry-run; organizations
+without editors; a failed send is retried, not lost."""
 
 import datetime
 import io
@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 
-from sites.freshness import report as freshness
+from sites.freshness import status as freshness
 from sites.freshness.models import FreshnessReminder
 
 from .test_freshness_panel import (
@@ -39,7 +39,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The freshness clock (`sites.freshness.report.current_time`), movable by the test."""
+    """The freshness clock (`sites.freshness.status.current_time`), movable by the test."""
     clock = Clock(NOW)
     monkeypatch.setattr(freshness, "current_time", lambda: clock.now)
     return clock

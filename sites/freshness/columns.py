@@ -33,101 +33,120 @@ class Column:
     attr: str  # the attribute of the row that the admin table shows
     export_header: str  # the heading in the CSV and XLSX exports and the command's table
     export: Callable  # row → exported value: text, a number, a date, or None for nothing
-    sort_key: Callable | None = None  # row → what to sort by (None sorts last); None: unsorted
+    sort_key: Callable | None = None  # row → what to sort by, None last; no key: unsortable
     cell: Cell = Cell.TEXT
 
 
-def _parent(row):
-    return row.parent_short_name.casefold() if row.parent_id else None
-
-
 COLUMNS = (
-    Column("code", "Код", "code", "code", attrgetter("code"), attrgetter("code")),
     Column(
-        "name",
-        "Организация",
-        "short_name",
-        "name",  # the exports carry the full name, the table shows the short one
-        attrgetter("name"),
-        lambda row: row.short_name.casefold(),
-        Cell.NAME,
+        name="code",
+        label="Код",
+        attr="code",
+        export_header="code",
+        export=attrgetter("code"),
+        sort_key=attrgetter("code"),
     ),
     Column(
-        "kind",
-        "Вид",
-        "kind_label",
-        "kind",
-        attrgetter("kind"),
-        lambda row: list(Organization.Kind).index(row.kind),
-    ),
-    Column("parent", "Вышестоящая", "parent_short_name", "parent_code", attrgetter("parent_code"), _parent),
-    Column(
-        "hostname",
-        "Сайт",
-        "hostname",
-        "hostname",
-        attrgetter("hostname"),
-        lambda row: row.hostname or None,
-        Cell.SITE,
+        name="name",
+        label="Организация",
+        attr="short_name",
+        export_header="name",
+        export=attrgetter("name"),  # the full name; the table shows the short one
+        sort_key=lambda row: row.short_name.casefold(),
+        cell=Cell.NAME,
     ),
     Column(
-        "last_update",
-        "Последнее обновление",
-        "last_update_date",
-        "last_update",
-        attrgetter("last_update_date"),
-        attrgetter("last_update"),  # the exact time, so that one day's updates keep their order
-        Cell.DATE,
+        name="kind",
+        label="Вид",
+        attr="kind_label",
+        export_header="kind",
+        export=attrgetter("kind"),
+        sort_key=lambda row: list(Organization.Kind).index(row.kind),
     ),
     Column(
-        "last_news",
-        "Последняя новость",
-        "last_news",
-        "last_news",
-        attrgetter("last_news"),
-        attrgetter("last_news"),
-        Cell.DATE,
+        name="parent",
+        label="Вышестоящая",
+        attr="parent_short_name",
+        export_header="parent_code",
+        export=attrgetter("parent_code"),
+        sort_key=lambda row: row.parent_short_name.casefold() if row.parent_id else None,
     ),
     Column(
-        "news_recent",
-        "Новостей за 90 дней",
-        "news_recent",
-        "news_90d",
-        attrgetter("news_recent"),
-        attrgetter("news_recent"),
+        name="hostname",
+        label="Сайт",
+        attr="hostname",
+        export_header="hostname",
+        export=attrgetter("hostname"),
+        sort_key=lambda row: row.hostname or None,
+        cell=Cell.SITE,
     ),
     Column(
-        "last_report_year",
-        "Последний отчёт",
-        "last_report_year",
-        "last_report_year",
-        attrgetter("last_report_year"),
-        attrgetter("last_report_year"),
+        name="last_update",
+        label="Последнее обновление",
+        attr="last_update_date",
+        export_header="last_update",
+        export=attrgetter("last_update_date"),
+        sort_key=attrgetter("last_update"),  # the time, not the day: same-day updates in order
+        cell=Cell.DATE,
     ),
     Column(
-        "contacts_complete",
-        "Контакты заполнены",
-        "contacts_complete",
-        "contacts_complete",
-        lambda row: YES if row.contacts_complete else NO,
-        attrgetter("contacts_complete"),
-        Cell.YES_NO,
+        name="last_news",
+        label="Последняя новость",
+        attr="last_news",
+        export_header="last_news",
+        export=attrgetter("last_news"),
+        sort_key=attrgetter("last_news"),
+        cell=Cell.DATE,
     ),
-    Column("editors", "Редакторов", "editors", "editors", attrgetter("editors"), attrgetter("editors")),
     Column(
-        "status",
-        "Статус",
-        "status",
-        "status",
-        lambda row: str(row.status),
-        lambda row: Status.rank(row.status),
-        Cell.STATUS,
+        name="news_recent",
+        label="Новостей за 90 дней",
+        attr="news_recent",
+        export_header="news_90d",
+        export=attrgetter("news_recent"),
+        sort_key=attrgetter("news_recent"),
+    ),
+    Column(
+        name="last_report_year",
+        label="Последний отчёт",
+        attr="last_report_year",
+        export_header="last_report_year",
+        export=attrgetter("last_report_year"),
+        sort_key=attrgetter("last_report_year"),
+    ),
+    Column(
+        name="contacts_complete",
+        label="Контакты заполнены",
+        attr="contacts_complete",
+        export_header="contacts_complete",
+        export=lambda row: YES if row.contacts_complete else NO,
+        sort_key=attrgetter("contacts_complete"),
+        cell=Cell.YES_NO,
+    ),
+    Column(
+        name="editors",
+        label="Редакторов",
+        attr="editors",
+        export_header="editors",
+        export=attrgetter("editors"),
+        sort_key=attrgetter("editors"),
+    ),
+    Column(
+        name="status",
+        label="Статус",
+        attr="status",
+        export_header="status",
+        export=lambda row: str(row.status),  # the Russian word
+        sort_key=lambda row: Status.rank(row.status),  # from the best to the worst
+        cell=Cell.STATUS,
     ),
 )
 BY_NAME = {column.name: column for column in COLUMNS}
 EXPORT_HEADERS = tuple(column.export_header for column in COLUMNS)
 # The organization's own columns (registry and site): the public reports listing shows them too.
-ORGANIZATION_COLUMNS = tuple(BY_NAME[name] for name in ("code", "name", "kind", "parent", "hostname"))
+ORGANIZATION_COLUMNS = tuple(
+    BY_NAME[name] for name in ("code", "name", "kind", "parent", "hostname")
+)
 DEFAULT_ORDERING = "code"
 
 

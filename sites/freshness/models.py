@@ -3,12 +3,12 @@ from django.db import models
 
 class FreshnessReminder(models.Model):
     """A freshness reminder that was sent, so that the same one is never sent twice
-    (`manage.py send_freshness_reminders`, sites/reminders.py).
+    (`manage.py send_freshness_reminders`, sites/freshness/reminders.py).
 
     kind "site": an e-mail to the organization's editors that its site became «устаревает» or
     «заброшен». kind "digest": the organization (a primary) was reported as newly stale or
     abandoned in its territorial organization's digest; `recipients` are then the territorial
-    editors. `status` is the Russian status word of sites.freshness.report.Status at that time."""
+    editors. `status` is the Russian status word of sites.freshness.status.Status at that time."""
 
     class Kind(models.TextChoices):
         SITE = "site", "напоминание редакторам сайта"

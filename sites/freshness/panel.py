@@ -1,34 +1,25 @@
-"""The admin home panel «Актуальность сайтов» (issue 5, item 5).
-
-What each user sees follows the freshness reports' scope (sites/freshness.py):
-
-- superusers and regional admins: the counts by status (each a link to the report filtered by
-  it), the share of primary organizations with a site, the ten stalest sites and a chart of
-  the statuses per territorial organization;
-- a territorial organization's editors: the same for their organization and its primaries,
-  and what is missing on their own site;
-- any other organization's editors (primary, or the regional organization's own group): their
-  site's status and what is missing on it, in words («нет новостей 45 дней»);
-- anyone else: no panel.
-
-Everything comes from one `freshness_rows()` call over the organizations the user may see,
-plus, for an editor's own sites, one query for the contacts page's empty fields: a fixed
-number of queries whatever the number of organizations. The chart is an inline SVG computed
-here (no script), with <title>s and a table for screen readers.
-"""
+"""The admin home panel «Актуальность сайтов», scoped as the freshness reports are: regional
+admins get the counts by status, coverage, the stalest sites and a chart per territorial
+organization; a territorial organization's editors the same for it and its primaries, and
+what is missing on their own site; other editors their site's status and what it misses, in
+words («нет новостей 45 дней»); anyone else no panel. One `freshness_rows()` call and, for an
+editor's own sites, one query for the contacts' empty fields. The chart is an inline SVG
+(no script), with <title>s and a table for screen readers."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from directory.models import ContactsPage, Organization
-from sites.freshness import report as freshness
-from sites.freshness.report import Status
+from sites.freshness import status as freshness
+from sites.freshness.coverage import coverage
+from sites.freshness.public_reports import default_report_year
+from sites.freshness.roots import pages_by_root
+from sites.freshness.status import Status
 
 STALEST_COUNT = 10
 
@@ -45,9 +36,6 @@ STATUS_COLORS = {
 
 # Contacts page fields that members need, with their names in the «не заполнены» message.
 CONTACT_FIELDS = (("address", "адрес"), ("phone", "телефон"), ("email", "e-mail"))
-# Past this many site roots, read every contacts page rather than list the roots in SQL (as
-# sites/freshness.py does: PostgreSQL plans a long IN list on a computed prefix badly).
-ROOT_LIST_LIMIT = 500
 # `missing_items(gaps=UNKNOWN)`: which contact fields are empty was not looked up.
 UNKNOWN = object()
 
@@ -93,15 +81,12 @@ def contact_gaps(rows):
         by_length[len(row.root_path)][row.root_path] = row.organization_id
     for length, roots in by_length.items():
         pages = (
-            ContactsPage.objects.order_by()
+            pages_by_root(ContactsPage, roots, length)
             .filter(live=True, depth=length // Page.steplen + 1)
-            .annotate(root=Substr("path", 1, length))
             .values("root", *(name for name, _ in CONTACT_FIELDS))
         )
-        if len(roots) <= ROOT_LIST_LIMIT:
-            pages = pages.filter(root__in=list(roots))
         for page in pages:
-            if page["root"] in roots:
+            if page["root"] in roots:  # past ROOT_LIST_LIMIT, other sites' pages come too
                 gaps[roots[page["root"]]] = [
                     label for name, label in CONTACT_FIELDS if not page[name]
                 ]
@@ -262,7 +247,7 @@ def site_section(row, *, thresholds, report_year, gaps):
 def overview_section(rows, *, heading, territorial=None):
     """Counts, coverage of the primaries, the stalest sites and the chart for `rows` (the
     whole network, or a territorial organization with its primaries)."""
-    cover = freshness.coverage(rows=rows)
+    cover = coverage(rows=rows)
     line = cover.total
     if territorial is not None:
         line = next(
@@ -302,7 +287,7 @@ class FreshnessPanel(Component):
     def sections(self):
         now = freshness.current_time()
         thresholds = freshness.Thresholds.from_settings()
-        report_year = freshness.default_report_year(now)
+        report_year = default_report_year(now)
         if self.full_access:
             rows = freshness.freshness_rows(Organization.objects.all(), now=now)
             if not rows:

@@ -1,35 +1,9 @@
-"""Freshness reminders by e-mail (issue 5, item 7), run daily by
-`manage.py send_freshness_reminders`.
-
-Site reminders: the editors of a site that has become «устаревает» or «заброшен» get one
-e-mail saying so and what is missing. A reminder is due when the site has one of these
-statuses and its latest reminder (a `FreshnessReminder` of kind "site") either does not exist,
-has another status, or is older than the site's latest publication. The last case is how a
-return to «актуален» is noticed without recording anything for current sites: a publication
-after the reminder made the site current again, so its next decline is new. The same reminder
-is therefore never sent twice, and a site that stays stale hears about it once.
-
-Digests: the editors of each territorial organization get one e-mail listing its primaries
-that became «устаревает» or «заброшен» since the last digest that reported them (whether or
-not their own editors could be reminded), and every primary that currently needs attention
-(stale, abandoned, empty, no site). It is sent only when there is something new: a primary
-enters a digest as new under the same rule as site reminders, recorded as a `FreshnessReminder`
-of kind "digest" for the primary (recipients: the territorial editors). So a digest is never
-sent twice for the same primaries and statuses.
-
-Delivery and failures: each e-mail and its record are one transaction. The record is written
-first, then the message is handed to the mail backend inside the transaction; if sending
-raises, the transaction rolls back and the next run tries again. The one window for a
-duplicate is a failed commit after the mail server has accepted the message, which is rare
-and harmless (an extra e-mail). The alternative, recording and sending after commit, would
-lose the reminder for good when the mail server is down, which defeats the purpose. The
-organization's registry row is locked (`select_for_update`) and the reminder re-checked inside
-the transaction, so two overlapping runs do not both send.
-
-Recipients are the active users of the organization's editors' group with an e-mail address.
-Nothing is recorded for an organization without any: the command reports it on every run
-until it has editors.
-"""
+"""Freshness reminders by e-mail, sent daily by `manage.py send_freshness_reminders`: the
+editors of a site that has become «устаревает» or «заброшен» get one e-mail saying so and
+what is missing; each territorial organization's editors get a digest of their primaries that
+need attention when one of them has newly declined. Each is recorded as a
+`FreshnessReminder`, so the same one is never sent twice (`is_due()`); `deliver()` says why a
+failed send is retried, not lost. Recipients: the editors' group's active users with an e-mail."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -43,10 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from directory.models import Organization
-from sites.freshness import report as freshness
+from sites.freshness import status as freshness
 from sites.freshness.models import FreshnessReminder
 from sites.freshness.panel import UNKNOWN, contact_gaps, days_text, missing_items
-from sites.freshness.report import Status
+from sites.freshness.status import Status
 
 REMINDED = (Status.AGING, Status.ABANDONED)
 NEEDS_ATTENTION = (Status.ABANDONED, Status.AGING, Status.EMPTY, Status.NO_SITE)
@@ -67,7 +41,14 @@ def latest_reminders(kind, organization_ids=None):
 
 
 def is_due(row, previous):
-    """Is a reminder (of either kind) due for `row`, given the latest one sent for it?"""
+    """Is a reminder (of either kind) due for `row`, given the latest one sent for it?
+
+    Yes when the site is «устаревает» or «заброшен» and that reminder does not exist, has
+    another status, or is older than the site's latest publication: that publication made the
+    site current again, so its next decline is new, without recording anything for current
+    sites. A site that stays stale hears about it once. A primary enters its territorial
+    organization's digest under the same rule (whether or not its own editors could be
+    reminded), with a reminder of kind "digest"; a digest with nothing new is not sent."""
     if row.status not in REMINDED:
         return False
     if previous is None or previous.status != row.status:
@@ -266,8 +247,16 @@ def _message(subject, body, recipients, connection):
 
 
 def deliver(run, *, now=None):
-    """Send what `plan()` found due and record it, one transaction per e-mail (see the
-    module docstring). Failures are collected in `run.errors`; the rest goes on."""
+    """Send what `plan()` found due and record it, one transaction per e-mail. Failures are
+    collected in `run.errors`; the rest goes on.
+
+    The record is written first, then the message is handed to the mail backend inside the
+    transaction: if sending raises, it rolls back and the next run tries again. Recording and
+    sending after the commit would lose the reminder for good while the mail server is down;
+    the one window for a duplicate, a failed commit after the server accepted the message, is
+    rare and harmless. The organization's registry row is locked (`select_for_update`) and
+    the reminder checked again inside the transaction, so overlapping runs do not both send.
+    An organization without recipients gets no record: the command reports it every run."""
     if run.dry_run:
         return run
     now = now or freshness.current_time()

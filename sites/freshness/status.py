@@ -1,52 +1,23 @@
-"""Freshness of the organizations' sites: how recently each was updated, and coverage.
+"""The freshness of each organization's site, from page data (never from Wagtail's log
+entries: imported and platform-made pages have none): `freshness_rows()` returns an
+`OrganizationFreshness` per organization, with its `Status`, in a fixed number of queries.
+The admin reports, the command, the home panel and the reminders all read these rows."""
 
-One path for the admin reports (sites/freshness_views.py), the `freshness_report` command,
-and whatever else needs the figures (the admin home panel, reminders): call
-`freshness_rows()` and read the `OrganizationFreshness` rows it returns.
-
-Everything comes from page data, never from Wagtail's log entries (imported and platform-made
-pages have none). The pages of a site are those whose `Page.path` starts with the path of the
-site's root page. Site trees are flat (DESIGN.md), but nothing here assumes a depth: pages
-are grouped by the prefix of their path that is as long as a root's path, one aggregate query
-per page type and per distinct root depth (in practice one), whatever the number of
-organizations. `freshness_rows()` runs a fixed number of queries: the organizations, the
-latest publication per site, the news per site, the public report years per site, the sites
-whose contacts page is complete, and the editors per group. Callers filter (`filter_rows()`)
-and sort (`sort_rows()`) the rows in Python; `export_values()` maps a row to the columns of
-the CSV/XLSX exports, the same for the admin and the command.
-
-Status (`Status`), from the number of days between the local date of the latest
-`last_published_at` in the site's tree and today (the installation's time zone):
-
-- «актуален»: at most ``FRESHNESS_CURRENT_DAYS`` (30) days; so 30 days is still current;
-- «устаревает»: more than that, at most ``FRESHNESS_STALE_DAYS`` (90): 31 to 90 days;
-- «заброшен»: more than ``FRESHNESS_STALE_DAYS``: 91 days and more;
-- «пуст»: a site exists but nothing beyond the site template was ever published. Onboarding
-  publishes every copied page with one timestamp (sites/onboarding.py), so the site is empty
-  when its latest publication is no later than `EMPTY_TOLERANCE` after its home page's
-  `first_published_at` (or nothing in it was ever published). Republishing the home page
-  later moves its `last_published_at`, not its `first_published_at`: that is an update;
-- «нет сайта»: the organization has no `Site` (never onboarded, or taken off line).
-"""
-
-import csv
-import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, F, Max, Q
-from django.db.models.functions import Substr
 from django.utils import timezone
 from wagtail.models import Page
 
 from directory.models import ContactsPage, Organization
 from news.models import NewsPage
 from reports.models import PublicReportPage
+from sites.freshness.roots import ROOT_LIST_LIMIT, pages_by_root
 from sites.network.roles import is_network_admin
 
 # Onboarding stamps all copied pages with one `now`; a minute covers a slow transaction.
@@ -61,7 +32,17 @@ def current_time():
 
 class Status(models.TextChoices):
     """The freshness status, as the Russian word used in the admin, exports and the command.
-    Declared from the best to the worst: `Status.rank()` sorts by it."""
+    Declared from the best to the worst: `Status.rank()` sorts by it.
+
+    From the days between the local date (the installation's time zone) of the latest
+    `last_published_at` in the site's tree and today: «актуален» up to
+    ``FRESHNESS_CURRENT_DAYS`` (30 days is still current), «устаревает» up to
+    ``FRESHNESS_STALE_DAYS`` (31 to 90), «заброшен» beyond (91 and more). «пуст»: nothing
+    beyond the site template was ever published; onboarding (sites/onboarding/services.py)
+    publishes every copied page with one timestamp, so the site is empty when its latest
+    publication is no later than `EMPTY_TOLERANCE` after its home page's `first_published_at`
+    (republishing the home page moves its `last_published_at` only: that is an update).
+    «нет сайта»: the organization has no `Site` (never onboarded, or taken off line)."""
 
     CURRENT = "актуален", "актуален"
     AGING = "устаревает", "устаревает"
@@ -76,7 +57,7 @@ class Status(models.TextChoices):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Days, from the settings unless given: see the module docstring for the boundaries."""
+    """Days, from the settings unless given: see `Status` for the boundaries."""
 
     current_days: int
     stale_days: int
@@ -180,33 +161,12 @@ def visible_organizations(user):
 # Computation ---------------------------------------------------------------------------------
 
 
-# Up to this many site roots, the aggregates are limited to their pages by a list of root paths;
-# past it, they scan every page and ignore the roots not asked for. A filter by a subquery of
-# the organizations would be one plan for both, but PostgreSQL misjudges that semi-join on a
-# computed prefix and takes seconds on 2,000 sites.
-ROOT_LIST_LIMIT = 500
-
-
-def _by_root(model, roots, length):
-    """`model` pages under the site roots `roots` (paths of length `length`), with their
-    root's path as `root`. Unordered: treebeard orders pages by path, which would otherwise
-    end up in the GROUP BY of the aggregates."""
-    pages = (
-        model.objects.order_by()
-        .filter(depth__gte=length // Page.steplen)
-        .annotate(root=Substr("path", 1, length))
-    )
-    roots = [root for root in roots if len(root) == length]
-    if len(roots) <= ROOT_LIST_LIMIT:
-        pages = pages.filter(root__in=roots)
-    return pages
-
-
 def freshness_rows(organizations=None, *, now=None, thresholds=None):
     """One `OrganizationFreshness` per organization of `organizations` (a QuerySet of
     `Organization`; all by default), ordered by code. At most six queries whatever the number
     of organizations (two, plus four per distinct depth of the site roots: one with flat
-    trees); fewer when there is nothing to aggregate.
+    trees); fewer when there is nothing to aggregate. Pages are grouped by their site root
+    (`pages_by_root()`), so nothing assumes the depth of a site's tree.
 
     `now` (an aware datetime; default: `current_time()`) fixes "today" for the statuses and
     the news window; `thresholds` default to the settings.
@@ -254,10 +214,14 @@ def freshness_rows(organizations=None, *, now=None, thresholds=None):
     report_years, complete_contacts = defaultdict(set), set()
     since = today - timedelta(days=thresholds.news_days)
     for length in sorted(lengths):
-        pages = _by_root(Page, roots, length).values("root").annotate(last=Max("last_published_at"))
+        pages = (
+            pages_by_root(Page, roots, length)
+            .values("root")
+            .annotate(last=Max("last_published_at"))
+        )
         last_update.update((row["root"], row["last"]) for row in pages)
         news = (
-            _by_root(NewsPage, roots, length)
+            pages_by_root(NewsPage, roots, length)
             .filter(live=True)
             .values("root")
             .annotate(last=Max("date"), recent=Count("pk", filter=Q(date__gte=since)))
@@ -265,7 +229,7 @@ def freshness_rows(organizations=None, *, now=None, thresholds=None):
         for row in news:
             last_news[row["root"]], news_recent[row["root"]] = row["last"], row["recent"]
         reports = (
-            _by_root(PublicReportPage, roots, length)
+            pages_by_root(PublicReportPage, roots, length)
             .filter(live=True)
             .values_list("root", "year")
             .distinct()
@@ -273,7 +237,7 @@ def freshness_rows(organizations=None, *, now=None, thresholds=None):
         for root, year in reports:
             report_years[root].add(year)
         contacts = (
-            _by_root(ContactsPage, roots, length)
+            pages_by_root(ContactsPage, roots, length)
             .filter(live=True, depth=length // Page.steplen + 1)
             .exclude(address="")
             .exclude(phone="")
@@ -348,7 +312,7 @@ def _root_url(hostname, port):
     return f"http://{hostname}:{port}/"
 
 
-# Filtering and sorting rows ------------------------------------------------------------------
+# Filtering rows ------------------------------------------------------------------------------
 
 
 def filter_rows(rows, *, statuses=None, missing_report_year=None, query=""):
@@ -369,286 +333,3 @@ def filter_rows(rows, *, statuses=None, missing_report_year=None, query=""):
             or query in row.short_name.casefold()
         ]
     return rows
-
-
-def _text(value):
-    return value.casefold()
-
-
-# Sort keys of the rows, by ordering name; the code breaks ties. Values that may be missing
-# (None) go last in either direction.
-SORT_KEYS = {
-    "code": lambda row: row.code,
-    "name": lambda row: _text(row.short_name),
-    "kind": lambda row: list(Organization.Kind).index(row.kind),
-    "parent": lambda row: _text(row.parent_short_name) if row.parent_id else None,
-    "hostname": lambda row: row.hostname or None,
-    "last_update": lambda row: row.last_update,
-    "last_news": lambda row: row.last_news,
-    "news_recent": lambda row: row.news_recent,
-    "last_report_year": lambda row: row.last_report_year,
-    "contacts_complete": lambda row: row.contacts_complete,
-    "editors": lambda row: row.editors,
-    "status": lambda row: Status.rank(row.status),
-}
-DEFAULT_ORDERING = "code"
-
-
-def sort_rows(rows, ordering=DEFAULT_ORDERING):
-    """The rows sorted by one of `SORT_KEYS`, "-name" for descending."""
-    descending = ordering.startswith("-")
-    key = SORT_KEYS[ordering.lstrip("-")]
-    rows = sorted(rows, key=lambda row: row.code)
-    present = [row for row in rows if key(row) is not None]
-    missing = [row for row in rows if key(row) is None]
-    return sorted(present, key=key, reverse=descending) + missing
-
-
-# Export: one mapping of a row to values for the admin's CSV/XLSX and the command ------------
-
-EXPORT_COLUMNS = (
-    "code",
-    "name",
-    "kind",
-    "parent_code",
-    "hostname",
-    "last_update",
-    "last_news",
-    "news_90d",
-    "last_report_year",
-    "contacts_complete",
-    "editors",
-    "status",
-)
-YES, NO = "да", "нет"
-
-
-def export_values(row):
-    """The row as `EXPORT_COLUMNS` → value: dates as `date` (None when none), numbers as int,
-    `contacts_complete` as «да»/«нет», the status as its Russian word."""
-    return {
-        "code": row.code,
-        "name": row.name,
-        "kind": row.kind,
-        "parent_code": row.parent_code,
-        "hostname": row.hostname,
-        "last_update": row.last_update_date,
-        "last_news": row.last_news,
-        "news_90d": row.news_recent,
-        "last_report_year": row.last_report_year,
-        "contacts_complete": YES if row.contacts_complete else NO,
-        "editors": row.editors,
-        "status": str(row.status),
-    }
-
-
-def csv_value(value):
-    """Dates as ISO YYYY-MM-DD, None as an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A value as a CSV cell may carry it: text that a spreadsheet would run as a formula
-    (starting with =, +, -, @, a tab or a carriage return) gets a leading single quote, so
-    it is shown as text. Anything but text (numbers, dates, None) is returned as it is.
-    Every CSV export goes through this: `csv_lines()` and the admin's report views."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_lines(rows):
-    """The CSV export, line by line (header first; CRLF line ends, as Python's csv writes);
-    text cells through `csv_cell()`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    yield _pop(buffer)
-    for row in rows:
-        values = export_values(row)
-        writer.writerow([csv_value(csv_cell(values[column])) for column in EXPORT_COLUMNS])
-        yield _pop(buffer)
-
-
-def _pop(buffer):
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def write_xlsx(rows, output, *, title="Актуальность сайтов"):
-    """The XLSX export: the same columns and values as the CSV, dates as date cells shown as
-    YYYY-MM-DD, missing values as empty cells."""
-    sheet_rows = [[export_values(row)[column] for column in EXPORT_COLUMNS] for row in rows]
-    save_workbook(output, [(title, list(EXPORT_COLUMNS), sheet_rows)])
-
-
-def save_workbook(output, sheets):
-    """Write (title, headings, rows) sheets as an XLSX workbook to `output` (a path or file).
-    Text that looks like a formula stays text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    for title, headings, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(headings)
-        for values in rows:
-            cells = []
-            for value in values:
-                cell = WriteOnlyCell(sheet, value)
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            sheet.append(cells)
-    workbook.save(output)
-
-
-# Coverage: the presidium's table -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CoverageLine:
-    """A territorial organization's line (or the region's totals, with `organization` None):
-    its primary organizations in all, with a site, and with a current site."""
-
-    organization: OrganizationFreshness | None
-    primaries: int
-    with_site: int
-    current: int
-
-    @property
-    def name(self):
-        return self.organization.short_name if self.organization else "Итого по области"
-
-    @property
-    def percent(self):
-        """Primaries with a site, in percent with one decimal (None when there are none)."""
-        return percent(self.with_site, self.primaries)
-
-    @property
-    def current_percent(self):
-        return percent(self.current, self.primaries)
-
-
-def percent(part, whole):
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Coverage:
-    lines: list  # CoverageLine per territorial organization, by short name
-    total: CoverageLine
-    territorials_without_site: list = field(default_factory=list)  # OrganizationFreshness
-
-    @property
-    def territorials(self):
-        return len(self.lines)
-
-    @property
-    def territorials_with_site(self):
-        return sum(1 for line in self.lines if line.organization.has_site)
-
-
-def coverage(organizations=None, *, now=None, thresholds=None, rows=None):
-    """Coverage per territorial organization of `organizations` (all by default), from the
-    freshness rows (computed here unless given): primaries whose parent is not among the
-    territorial organizations are left out. A fixed number of queries."""
-    if rows is None:
-        organizations = Organization.objects.all() if organizations is None else organizations
-        organizations = organizations.exclude(kind=Organization.Kind.REGIONAL)
-        rows = freshness_rows(organizations, now=now, thresholds=thresholds)
-    territorials = sorted(
-        (row for row in rows if row.kind == Organization.Kind.TERRITORIAL),
-        key=lambda row: (_text(row.short_name), row.code),
-    )
-    primaries = defaultdict(list)
-    for row in rows:
-        if row.kind == Organization.Kind.PRIMARY:
-            primaries[row.parent_id].append(row)
-    lines = []
-    for territorial in territorials:
-        own = primaries[territorial.organization_id]
-        lines.append(
-            CoverageLine(
-                organization=territorial,
-                primaries=len(own),
-                with_site=sum(1 for row in own if row.has_site),
-                current=sum(1 for row in own if row.status == Status.CURRENT),
-            )
-        )
-    total = CoverageLine(
-        organization=None,
-        primaries=sum(line.primaries for line in lines),
-        with_site=sum(line.with_site for line in lines),
-        current=sum(line.current for line in lines),
-    )
-    without_site = [line.organization for line in lines if not line.organization.has_site]
-    return Coverage(lines=lines, total=total, territorials_without_site=without_site)
-
-
-# Public reports for a year -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicReportStatus:
-    """Whether an organization has published its public report for `year`."""
-
-    organization: OrganizationFreshness
-    year: int
-    page_id: int | None = None
-    title: str = ""
-    url: str = ""  # the live page's public URL
-
-    @property
-    def published(self):
-        return self.page_id is not None
-
-
-def default_report_year(now=None):
-    """Public reports are published for the past year: the previous calendar year."""
-    return timezone.localdate(now or current_time()).year - 1
-
-
-def public_reports(organizations=None, year=None, *, now=None, rows=None):
-    """For each organization of `organizations` (a QuerySet; all by default), its live public
-    report for `year` (default: the previous calendar year) or none, in the order of the
-    freshness rows (computed here unless given: then `organizations` is not used). A fixed
-    number of queries: those of `freshness_rows()` and one more per root depth."""
-    year = year or default_report_year(now)
-    if rows is None:
-        rows = freshness_rows(organizations, now=now)
-    roots = {row.root_path for row in rows if row.has_site}
-    found = {}
-    for length in sorted({len(root) for root in roots}):
-        reports = (
-            _by_root(PublicReportPage, roots, length)
-            .filter(live=True, year=year)
-            .order_by("path")
-            .values_list("root", "pk", "title", "url_path")
-        )
-        for root, pk, title, url_path in reports:
-            found.setdefault(root, (pk, title, url_path))
-    result = []
-    for row in rows:
-        report = found.get(row.root_path) if row.has_site else None
-        if report is None:
-            result.append(PublicReportStatus(row, year))
-            continue
-        pk, title, url_path = report
-        url = row.site_url + url_path[len(row.root_url_path) :]
-        result.append(PublicReportStatus(row, year, pk, title, url))
-    return result

@@ -1,10 +1,12 @@
-"""The freshness report on the command line: the same rows and values as the admin's export
-of «Актуальность сайтов» (sites/freshness.py does both)."""
+"""The freshness report on the command line: the same rows, columns and values as the admin's
+export of «Актуальность сайтов» (sites/freshness/columns.py and exports.py serve both)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sites.freshness import report as freshness
-from sites.freshness.report import Status
+from sites.freshness import exports
+from sites.freshness import status as freshness
+from sites.freshness.columns import EXPORT_HEADERS, export_row, sort_rows
+from sites.freshness.status import Status
 
 FORMATS = ("table", "csv", "xlsx")
 
@@ -36,11 +38,11 @@ class Command(BaseCommand):
         if format == "xlsx" and not output:
             raise CommandError("Формат xlsx записывается только в файл: укажите --output FILE.")
         rows = freshness.filter_rows(freshness.freshness_rows(), statuses=statuses)
-        rows = freshness.sort_rows(rows)
+        rows = sort_rows(rows)
         if format == "xlsx":
-            freshness.write_xlsx(rows, output)
+            exports.write_xlsx(rows, output)
         elif format == "csv":
-            self.write_text("".join(freshness.csv_lines(rows)), output)
+            self.write_text("".join(exports.csv_lines(rows)), output)
         else:
             self.write_text(table(rows), output)
         if output:
@@ -65,10 +67,8 @@ class Command(BaseCommand):
 
 def table(rows):
     """Aligned plain-text columns (the CSV's header and values), one line per organization."""
-    lines = [list(freshness.EXPORT_COLUMNS)]
-    for row in rows:
-        values = freshness.export_values(row)
-        lines.append([freshness.csv_value(values[column]) for column in freshness.EXPORT_COLUMNS])
+    lines = [list(EXPORT_HEADERS)]
+    lines += [[exports.csv_value(value) for value in export_row(row)] for row in rows]
     widths = [max(len(line[n]) for line in lines) for n in range(len(lines[0]))]
     return "".join(
         "  ".join(value.ljust(width) for value, width in zip(line, widths, strict=True)).rstrip()

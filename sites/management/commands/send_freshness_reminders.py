@@ -1,5 +1,5 @@
-"""Daily freshness reminders by e-mail: see sites/reminders.py for who gets what, and why
-the same reminder is never sent twice."""
+"""Daily freshness reminders by e-mail: see sites/freshness/reminders.py for who gets what,
+and why the same reminder is never sent twice."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,0 +1,223 @@
+"""What the admin's freshness reports share: who may open which, a `ReportView` over lists of
+rows, the registry filters, and the table cells of the columns (sites/freshness/columns.py).
+
+Lists, not querysets: as annotations, each figure would be a correlated subquery per
+organization matching page paths by prefix, which no index serves. So a view narrows the
+Organization queryset in SQL (scope, kind, territorial), computes the rows, then filters (the
+search too, so that it ignores case in Cyrillic on SQLite), sorts and paginates in Python."""
+
+from functools import partial
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import cached_property
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, StatusTagColumn, Table
+from wagtail.admin.views.reports import ReportView
+
+from directory.models import Organization
+from sites.freshness import status as freshness
+from sites.freshness.columns import NO, YES, Cell
+from sites.freshness.status import Status
+
+# Who may open which report --------------------------------------------------------------------
+
+
+def _full_access(user):
+    """`freshness.has_full_access`, asked once per request (the menu asks for each item)."""
+    if not hasattr(user, "_freshness_full_access"):
+        user._freshness_full_access = freshness.has_full_access(user)
+    return user._freshness_full_access
+
+
+def _own_organizations(user):
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    return Organization.objects.filter(editors_group__user=user)
+
+
+def can_view_freshness(user):
+    """Regional admins, superusers and the editors of any organization."""
+    return _full_access(user) or _own_organizations(user).exists()
+
+
+def can_view_coverage(user):
+    """Coverage is per territorial organization: regional admins, superusers and the
+    editors of a territorial organization (its own line). Primary editors have no line."""
+    return (
+        _full_access(user)
+        or _own_organizations(user).filter(kind=Organization.Kind.TERRITORIAL).exists()
+    )
+
+
+class ScopedReportView(ReportView):
+    """A report over the organizations the user may see (`freshness.visible_organizations`);
+    403 for those allowed none."""
+
+    paginate_by = 50
+    access_check = staticmethod(can_view_freshness)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.access_check(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def full_access(self):
+        return _full_access(self.request.user)
+
+    @cached_property
+    def organizations(self):
+        if self.full_access:
+            return Organization.objects.all()
+        return freshness.visible_organizations(self.request.user)
+
+    @cached_property
+    def now(self):
+        return freshness.current_time()
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching or self.is_filtering:
+            return "Ничего не найдено: измените условия поиска или фильтры."
+        return "Организаций нет."
+
+    def get_filtered_queryset(self):
+        # ReportView filters the result of get_queryset() again; ours is filtered already.
+        return self.get_queryset()
+
+    def order_queryset(self, queryset):
+        return queryset  # rows are sorted in Python, in get_queryset()
+
+    def filtered_organizations(self):
+        organizations = self.organizations
+        if self.filters and self.filters.is_valid():
+            organizations = self.filters.filter_queryset(organizations)
+        return organizations
+
+    def get_heading(self, queryset, field):
+        return str(self.export_headings.get(field, field))
+
+
+def _visible_territorials(request):
+    territorials = Organization.objects.filter(kind=Organization.Kind.TERRITORIAL)
+    if not _full_access(request.user):
+        territorials = territorials.filter(
+            pk__in=freshness.visible_organizations(request.user).values("pk")
+        )
+    return territorials.order_by("short_name")
+
+
+class RowFilterSet(WagtailFilterSet):
+    """Filters by the registry (kind, territorial organization) narrow the Organization
+    queryset in SQL; the ones named in `row_filters` keep the queryset as it is and are
+    applied to the computed rows by `filter_rows()`."""
+
+    row_filters = ()
+
+    kind = django_filters.ChoiceFilter(
+        label="Вид",
+        choices=Organization.Kind.choices,
+        empty_label="Все",
+        widget=forms.RadioSelect,
+    )
+    territorial = django_filters.ModelChoiceFilter(
+        label="Территориальная организация",
+        queryset=_visible_territorials,
+        empty_label="Все",
+        method="filter_territorial",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "territorial"]
+
+    def filter_territorial(self, queryset, name, value):
+        """The territorial organization itself and its primaries."""
+        return queryset.filter(pk=value.pk) | queryset.filter(parent=value.pk)
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def row_filter_values(self):
+        if not self.is_valid():
+            return {}
+        return {name: self.form.cleaned_data.get(name) for name in self.row_filters}
+
+
+# Table cells ---------------------------------------------------------------------------------
+
+
+def _organization(instance):
+    """The freshness row of a table row (a row itself, or a public report status)."""
+    return getattr(instance, "organization", instance)
+
+
+class NameColumn(Column):
+    """The short name, with the full name as its title."""
+
+    cell_template_name = "sites/freshness/name_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["full_name"] = _organization(instance).name
+        return context
+
+
+class LocalDateColumn(Column):
+    """A date as dd.mm.yyyy, machine-readable in <time datetime>."""
+
+    cell_template_name = "sites/freshness/date_cell.html"
+
+
+class SiteColumn(Column):
+    """A link to the organization's site, the hostname as its text."""
+
+    cell_template_name = "sites/freshness/site_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["site_url"] = _organization(instance).site_url
+        return context
+
+
+class YesNoColumn(Column):
+    def get_value(self, instance):
+        return YES if super().get_value(instance) else NO
+
+
+class RowTable(Table):
+    """Rows carry the organization's registry code, for the eye and for tests."""
+
+    def get_row_attrs(self, instance):
+        attrs = super().get_row_attrs(instance)
+        organization = _organization(instance)
+        if organization is not None:
+            attrs["data-code"] = organization.code
+        return attrs
+
+
+def _status_is_current(row):
+    return row.status == Status.CURRENT
+
+
+# The Wagtail column of each kind of cell.
+CELL_COLUMNS = {
+    Cell.TEXT: Column,
+    Cell.NAME: NameColumn,
+    Cell.SITE: SiteColumn,
+    Cell.DATE: LocalDateColumn,
+    Cell.YES_NO: YesNoColumn,
+    Cell.STATUS: partial(StatusTagColumn, primary=_status_is_current),
+}
+
+
+def table_column(column, *, prefix="", sortable=True):
+    """The Wagtail table column of a `columns.Column`; `prefix` reaches the row from the
+    listing's item ("organization." for a public report status)."""
+    return CELL_COLUMNS[column.cell](
+        prefix + column.attr,
+        label=column.label,
+        sort_key=column.name if sortable and column.sort_key else None,
+    )

@@ -1,0 +1,69 @@
+"""The menu items and URLs of the admin's freshness reports, which sites/wagtail_hooks.py
+registers: «Актуальность сайтов» (sites/freshness/report_views.py), «Охват сайтами»
+(coverage_views.py) and «Публичные отчёты организаций» (report_views.py)."""
+
+from django.urls import path, reverse
+from wagtail.admin.menu import MenuItem
+
+from sites.freshness.coverage_views import CoverageView
+from sites.freshness.report_base import can_view_coverage, can_view_freshness
+from sites.freshness.report_views import FreshnessReportView, PublicReportsView
+
+
+class FreshnessMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_freshness(request.user)
+
+
+class CoverageMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_coverage(request.user)
+
+
+def freshness_menu_item():
+    return FreshnessMenuItem(
+        "Актуальность сайтов",
+        reverse("platform_freshness"),
+        name="freshness",
+        icon_name="time",
+        order=1300,
+    )
+
+
+def coverage_menu_item():
+    return CoverageMenuItem(
+        "Охват сайтами",
+        reverse("platform_freshness_coverage"),
+        name="freshness-coverage",
+        icon_name="site",
+        order=1310,
+    )
+
+
+def public_reports_menu_item():
+    return FreshnessMenuItem(
+        "Публичные отчёты организаций",
+        reverse("platform_freshness_public_reports"),
+        name="freshness-public-reports",
+        icon_name="doc-full",
+        order=1320,
+    )
+
+
+def urlpatterns():
+    views = [
+        ("", FreshnessReportView, "platform_freshness"),
+        ("coverage/", CoverageView, "platform_freshness_coverage"),
+        ("reports/", PublicReportsView, "platform_freshness_public_reports"),
+    ]
+    patterns = []
+    for prefix, view, name in views:
+        patterns += [
+            path(f"reports/freshness/{prefix}", view.as_view(), name=name),
+            path(
+                f"reports/freshness/{prefix}results/",
+                view.as_view(results_only=True),
+                name=f"{name}_results",
+            ),
+        ]
+    return patterns
