@@ -74,7 +74,7 @@ def generate(rows, regional_code, *, changed_every=0):
     if regional_code is None:
         lines.append([top, "Областная организация Профсоюза", "Областная", "regional"] + [""] * 8)
     buffer = io.StringIO()
-    from directory.importing import COLUMNS
+    from directory.registry_file import COLUMNS
 
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows([COLUMNS, *lines])
     return buffer.getvalue().encode("cp1251")

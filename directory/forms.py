@@ -1,6 +1,6 @@
 from django import forms
 
-from directory.importing import ImportFileError, parse_file
+from directory.registry_file import ImportFileError, parse_file
 
 IMPORT_MAX_UPLOAD_SIZE = 5 * 1024 * 1024  # the full registry export is well under 1 MB
 

@@ -20,9 +20,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.search.backends import get_search_backend
 
+from directory.importing import import_rows
+from directory.registry_file import COLUMNS
+
 from .filters import OrganizationFilterSet
 from .forms import OrganizationImportForm
-from .importing import COLUMNS, import_rows
 from .models import Organization
 
 logger = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from wagtail.models import Locale, Page, Site
 
 from directory.models import Organization, SiteRoots
 from home.listing import paginate
+from news.models import NewsPage
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -58,7 +59,6 @@ def search(request):
 def _annotate(results_page, search_all):
     """A snippet for each result (its search description, else a news item's lead) and, when
     searching all sites, the organization it comes from: two queries for the whole page."""
-    from news.models import NewsPage
 
     pages = list(results_page)
     leads = dict(

@@ -19,10 +19,11 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(monkeypatch):
     """`client.force_login(user)` makes a session past the second factor too, as if the user
-    had entered their code (sites/accounts/twofactor.py), for those who owe one: superusers, regional
-    admins and users with a device get a confirmed device (theirs, or a new one) recorded in
-    the session the way `django_otp.login` does. Tests of other features log in that way;
-    tests of the sign-in itself (tests/test_twofactor.py) go through the login form."""
+    had entered their code (sites/accounts/twofactor.py), for those who owe one:
+    superusers, regional admins and users with a device get a confirmed device (theirs, or a
+    new one) recorded in the session the way `django_otp.login` does. Tests of other features
+    log in that way; tests of the sign-in itself (tests/test_twofactor.py) go through the login
+    form."""
     from django.test.client import ClientMixin
     from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
     from django_otp.plugins.otp_totp.models import TOTPDevice

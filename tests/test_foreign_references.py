@@ -1,6 +1,7 @@
 """Ids that arrive in a form: an editor may refer only to images, documents and pages they may
-choose (sites/isolation/references.py), however the reference is stored (a foreign key, a StreamField
-block, a link or an embed in rich text, a site setting), in a save, a publish or a preview."""
+choose (sites/isolation/references.py), however the reference is stored (a foreign key, a
+StreamField block, a link or an embed in rich text, a site setting), in a save, a publish or
+a preview."""
 
 import json
 

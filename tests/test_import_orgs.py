@@ -17,9 +17,10 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 from wagtail.test.utils import WagtailTestUtils
 
-from directory.importing import COLUMNS, ImportFileError, import_file
+from directory.importing import import_file
 from directory.management.commands import import_orgs
 from directory.models import Organization
+from directory.registry_file import COLUMNS, ImportFileError
 
 from . import factories
 

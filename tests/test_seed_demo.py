@@ -1,4 +1,5 @@
-"""`seed_demo` loads the demo region of the regional committee's resolution, and loading it twice duplicates nothing."""
+"""`seed_demo` loads the demo region of the regional committee's resolution, and loading it
+twice duplicates nothing."""
 
 import datetime
 from io import StringIO

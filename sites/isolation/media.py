@@ -4,7 +4,7 @@ document is served only to those who may choose it."""
 from django.http import Http404
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from sites.accounts.twofactor import owes_second_factor
@@ -43,7 +43,6 @@ def scope_admin_api(router):
 def document_is_published(document):
     """Is the document linked from a live page (a report's file, a link in a body)? Wagtail's
     reference index records the links of each page as last saved, drafts included."""
-    from wagtail.models import ReferenceIndex
 
     page_ids = (
         ReferenceIndex.get_references_to(document)

@@ -1,13 +1,14 @@
 """Pages: the page chooser, moves, listings' filters and reports name only the user's own
 trees. Superusers and regional admins (rights on the root) are not restricted."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import chooser
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry, Site
 from wagtail.permissions import policy_registry
 
 from sites.network.roles import is_network_admin
@@ -112,7 +113,6 @@ def hide_foreign_reports(request, menu_items):
 
 def explorable_sites(request):
     """The sites whose root the user may explore (all for superusers)."""
-    from wagtail.models import Site
 
     if request.user.is_superuser:
         return Site.objects.all()
@@ -124,8 +124,6 @@ def users_of_explorable_pages(field):
     lists every page owner, other organizations' editors and their e-mail addresses included."""
 
     def queryset(request):
-        from django.contrib.auth import get_user_model
-        from wagtail.models import PageLogEntry
 
         pages = explorable_pages(request.user)
         if field == "owner":

@@ -13,10 +13,16 @@ Only references new to the object are checked, so content that someone with wide
 in (a territorial editor, the site template) does not lock the page for its own editors.
 """
 
+import json
+from io import BytesIO
+
+from django.http import QueryDict
+from wagtail.blocks.base import BlockField
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
+from wagtail_localize.models import OverridableSegment, Translation
 
 from sites.patches.internals import base_content_type, extract_references
 
@@ -119,7 +125,6 @@ class ChoosableReferencesMixin:
 
 
 def _is_stream(form, name):
-    from wagtail.blocks.base import BlockField
 
     return isinstance(form.fields[name], BlockField)
 
@@ -135,11 +140,6 @@ def foreign_override(request, translation_id, overridable_segment_id):
     """wagtail-localize's «edit override» (PUT) replaces an image, a document or a page of the
     source in one translation by any id it is sent: the message if it is one the user may not
     choose, else None."""
-    import json
-    from io import BytesIO
-
-    from django.http import QueryDict
-    from wagtail_localize.models import OverridableSegment, Translation
 
     segment = OverridableSegment.objects.filter(pk=overridable_segment_id).first()
     translation = Translation.objects.filter(pk=translation_id).first()

@@ -1,8 +1,15 @@
 """Tags: suggestions and popular-tag filters name only tags of the user's own media and pages."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
+from taggit.models import Tag, TagBase, TaggedItem
+from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
+from news.models import NewsPageTag
 from sites.isolation.pages import explorable_pages, guarded
 from sites.network.roles import is_network_admin
 
@@ -13,13 +20,6 @@ def visible_tags(user):
     """The tags of the images and documents `user` may choose and of the pages they may
     explore: every tag for network admins. Wagtail's tag suggestions and popular-tag filters
     name the tags of every organization's private media and drafts."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-    from taggit.models import Tag, TaggedItem
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
-    from news.models import NewsPageTag
 
     if is_network_admin(user):
         return Tag.objects.all()
@@ -41,9 +41,6 @@ def visible_tags(user):
 
 def popular_visible_tags(model, user, count=10):
     """Wagtail's `popular_tags_for_model`, limited to the tags `user` may see."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Count
-    from taggit.models import Tag
 
     return (
         Tag.objects.filter(
@@ -58,12 +55,8 @@ def popular_visible_tags(model, user, count=10):
 @guarded
 def tag_autocomplete(request, app_name=None, model_name=None):
     """The tag field's suggestions: only tags the user may see (Wagtail suggests any)."""
-    from taggit.models import TagBase
-    from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
 
     if app_name or model_name:
-        from django.contrib.contenttypes.models import ContentType
-
         content_type = ContentType.objects.filter(app_label=app_name, model=model_name).first()
         model = content_type.model_class() if content_type else None
         if model is None or not issubclass(model, TagBase):

@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from wagtail.models import Page
+from wagtail_localize.models import Translation, TranslationSource
 
 from sites.isolation.references import foreign_override
 from sites.network.roles import is_network_admin
@@ -46,7 +48,6 @@ class TranslationViewsGuard:
 
 
 def _pages_concerned(kwargs):
-    from wagtail_localize.models import Translation, TranslationSource
 
     sources = []
     if "page_id" in kwargs:
@@ -76,7 +77,6 @@ def _pages_concerned(kwargs):
 def hide_translations_report(request, menu_items):
     """`construct_reports_menu`: wagtail-localize's report lists every organization's
     translations: regional admins and superusers only."""
-    from django.urls import reverse
 
     if not is_network_admin(request.user):
         report = reverse("wagtail_localize:translations_report")

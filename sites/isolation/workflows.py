@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from wagtail.models import Page, TaskState, Workflow
+from wagtail.models import Page, TaskState, Workflow, WorkflowState
 from wagtail.permissions import policy_registry
 
 # Workflow views ------------------------------------------------------------------------------
@@ -62,7 +62,6 @@ def _is_task_chooser(url_name):
 
 
 def _workflow_states(page):
-    from wagtail.models import WorkflowState
 
     return WorkflowState.objects.for_instance(page)
 

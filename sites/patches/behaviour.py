@@ -1,14 +1,21 @@
 """Wagtail's and wagtail-localize's behaviour, wrapped where it crosses the tenant boundary.
 Checked against Wagtail 8.0 and wagtail-localize 1.14."""
 
+from wagtail.admin.filters import BaseMediaFilterSet
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.images.views.chooser import ImageChooseViewMixin
+from wagtail.models import Page
+from wagtail_localize.models import Translation
+
+from sites.freshness.exports import csv_cell
+from sites.isolation.tags import popular_visible_tags
+
 
 def review_translations_of_reviewed_sites():
     """wagtail-localize's submit and update views publish the translations they make
     (`Translation.save_target(publish=True)`) without asking whether the user may publish.
     On a site under review its editors may not: their translations are saved as drafts and
     submitted to the page's workflow instead, like any other change of theirs."""
-    from wagtail.models import Page
-    from wagtail_localize.models import Translation
 
     original = Translation.save_target
     if getattr(original, "reviewed", False):
@@ -38,10 +45,6 @@ def scope_popular_tags():
     """The image and document listings' «tag» filter and the image chooser's popular tags
     offer the ten most used tags of the whole network, other organizations' private ones
     included; Wagtail computes them without the user. Recompute them for the user."""
-    from wagtail.admin.filters import BaseMediaFilterSet
-    from wagtail.images.views.chooser import ImageChooseViewMixin
-
-    from sites.isolation.tags import popular_visible_tags
 
     init = BaseMediaFilterSet.__init__
     if getattr(init, "scoped", False):
@@ -73,9 +76,6 @@ def neutralise_csv_formulas():
     """Wagtail's CSV exports (its reports and ours) write text as it is, so a page title or
     an organization's name starting with `=` runs as a formula in a spreadsheet. Every cell
     goes through `freshness.csv_cell` (OWASP's quote). The XLSX export is safe already."""
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
-    from sites.freshness.exports import csv_cell
 
     if getattr(SpreadsheetExportMixin.write_csv_row, "neutralised", False):
         return

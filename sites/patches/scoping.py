@@ -6,7 +6,17 @@ from django.contrib.auth import get_user_model
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
-from wagtail.models import Page, Task, Workflow, WorkflowState
+from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
+from wagtail.admin.views.reports.audit_logging import (
+    SiteHistoryReportFilterSet,
+    get_users_for_filter,
+)
+from wagtail.admin.views.reports.workflows import (
+    WorkflowReportFilterSet,
+    WorkflowTasksReportFilterSet,
+)
+from wagtail.contrib.settings.registry import registry as settings_registry
+from wagtail.models import Page, Task, Workflow, WorkflowState, get_page_models
 from wagtail.permissions import policy_registry
 
 from sites.isolation.pages import explorable_sites, users_of_explorable_pages
@@ -16,7 +26,6 @@ from sites.isolation.references import checked
 def scope_page_listing_filters():
     """The page listings' «site», «owner» and «edited by» filters offer only what the user's
     own trees hold. Wagtail declares their choices on the filter set class, with no hook."""
-    from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
 
     for filterset in (PageFilterSet, GenericPageFilterSet):
         filterset.base_filters["site"].queryset = explorable_sites
@@ -29,10 +38,6 @@ def scope_site_history_filters():
     (`get_user_choices`, from the log entries the user may view) but its base filter set asks
     `get_users_queryset()`, which lists the author of every page log entry of the network, other
     organizations' editors and their e-mail addresses included. Point it at the scoped one."""
-    from wagtail.admin.views.reports.audit_logging import (
-        SiteHistoryReportFilterSet,
-        get_users_for_filter,
-    )
 
     def get_users_queryset(self):
         return get_users_for_filter(self.request.user)
@@ -44,10 +49,6 @@ def scope_workflow_report_filters():
     """The workflow reports' filters («workflow», «task», «requested by») offer only what the
     states of the user's own pages hold: Wagtail lists every workflow and task of the network
     (named after organizations) and every user who ever submitted a page."""
-    from wagtail.admin.views.reports.workflows import (
-        WorkflowReportFilterSet,
-        WorkflowTasksReportFilterSet,
-    )
 
     def states(request):
         if request.user.is_superuser:
@@ -79,8 +80,6 @@ def scope_workflow_report_filters():
 def check_references_in_admin_forms():
     """Give every page type and every setting a form that checks its references. Run from
     `ready()`: Wagtail builds the forms from `base_form_class` on first use."""
-    from wagtail.contrib.settings.registry import registry as settings_registry
-    from wagtail.models import get_page_models
 
     for model in get_page_models():
         if model is Page:

@@ -4,7 +4,8 @@ registry, through `directory.importing` (the same path as the admin's upload for
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from directory.importing import ImportFileError, import_file
+from directory.importing import import_file
+from directory.registry_file import ImportFileError
 
 PROGRESS_EVERY = 500  # rows; smaller files finish before anyone looks
 
