@@ -3,9 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from wagtail.models import Page
 
-from sites.onboarding.services import onboard
-
-from . import factories
+from . import factories, site_content
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +20,8 @@ def _force_login_passes_two_factor(monkeypatch):
     had entered their code (sites/accounts/twofactor.py), for those who owe one:
     superusers, regional admins and users with a device get a confirmed device (theirs, or a
     new one) recorded in the session the way `django_otp.login` does. Tests of other features
-    log in that way; tests of the sign-in itself (tests/test_twofactor.py) go through the login
-    form."""
+    log in that way; tests of the sign-in itself (tests/accounts/test_twofactor.py) go through
+    the login form."""
     from django.test.client import ClientMixin
     from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -114,27 +112,4 @@ def editor_client(client, editor):
 def region(db):
     """The regional organization, a territorial one and one of its primaries, each with a site
     built by the platform's own site builder."""
-    return build_small_region()
-
-
-def build_small_region():
-    regional = factories.regional_organization()
-    territorial = factories.org(
-        "territorial",
-        "46-01",
-        "Железногорская городская организация",
-        "zheleznogorsk",
-        regional,
-        address="г. Железногорск, ул. Ленина, д. 57",
-        phone="+7 (47148) 2-61-15",
-        email="zh@profobr46.example",
-        chair="Иванова Татьяна Николаевна",
-    )
-    primary = factories.org("primary", "46-01-001", "ППО СОШ № 5", "school5-zh", territorial)
-    other = factories.org(
-        "territorial", "46-02", "Рыльская районная организация", "rylsk", regional
-    )
-    for organization in (regional, territorial, primary, other):
-        onboard(organization)
-        organization.refresh_from_db()
-    return {"regional": regional, "territorial": territorial, "primary": primary, "other": other}
+    return site_content.build_small_region()

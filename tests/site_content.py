@@ -128,3 +128,26 @@ def build_region():
     ), "the site template has the «О Профсоюзе» page"
     assert ContactsPage.objects.child_of(zheleznogorsk.site.root_page).exists()
     return organizations
+
+
+def build_small_region():
+    regional = factories.regional_organization()
+    territorial = factories.org(
+        "territorial",
+        "46-01",
+        "Железногорская городская организация",
+        "zheleznogorsk",
+        regional,
+        address="г. Железногорск, ул. Ленина, д. 57",
+        phone="+7 (47148) 2-61-15",
+        email="zh@profobr46.example",
+        chair="Иванова Татьяна Николаевна",
+    )
+    primary = factories.org("primary", "46-01-001", "ППО СОШ № 5", "school5-zh", territorial)
+    other = factories.org(
+        "territorial", "46-02", "Рыльская районная организация", "rylsk", regional
+    )
+    for organization in (regional, territorial, primary, other):
+        onboard(organization)
+        organization.refresh_from_db()
+    return {"regional": regional, "territorial": territorial, "primary": primary, "other": other}

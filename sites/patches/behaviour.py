@@ -94,7 +94,7 @@ def neutralise_csv_formulas():
 
 PATCHES = [review_translations_of_reviewed_sites, scope_popular_tags, neutralise_csv_formulas]
 
-# The names the patches rely on: (module, attribute path), for tests/test_patches.py.
+# The names the patches rely on: (module, attribute path), for tests/patches/test_patches.py.
 PATCHED_NAMES = [
     ("wagtail_localize.models", "Translation.save_target"),
     ("wagtail.admin.filters", "BaseMediaFilterSet.__init__"),

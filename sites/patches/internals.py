@@ -1,7 +1,7 @@
 """Wagtail's and treebeard's private names, used only through these functions.
 
-Checked against Wagtail 8.0 and django-treebeard 5.3; tests/test_patches.py fails when one is
-gone, so an upgrade shows at once what to review.
+Checked against Wagtail 8.0 and django-treebeard 5.3; tests/patches/test_patches.py fails when
+one is gone, so an upgrade shows at once what to review.
 """
 
 from wagtail.models import ReferenceIndex

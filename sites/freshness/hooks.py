@@ -1,0 +1,11 @@
+from wagtail import hooks
+
+from sites.freshness import panel, views
+
+# The reports «Актуальность сайтов», «Охват сайтами» and «Публичные отчёты организаций»
+hooks.register("register_admin_urls", views.urlpatterns)
+hooks.register("register_reports_menu_item", views.freshness_menu_item)
+hooks.register("register_reports_menu_item", views.coverage_menu_item)
+hooks.register("register_reports_menu_item", views.public_reports_menu_item)
+# The panel on the admin home
+hooks.register("construct_homepage_panels", panel.construct_homepage_panels)

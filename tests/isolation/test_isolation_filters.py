@@ -1,0 +1,43 @@
+"""The page listings' filters name only what the editor's own trees hold: not other
+organizations' sites, nor their editors (whose usernames are e-mail addresses)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sites.onboarding import services as onboarding
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_listing_filters_offer_only_the_own_site_and_people(client):
+    a = factories.PrimaryOrganizationFactory(code="46-01-001", short_name="ППО школы А")
+    b = factories.PrimaryOrganizationFactory(code="46-02-001", short_name="ППО школы Б")
+    for organization in (a, b):
+        onboarding.onboard(organization)
+        organization.refresh_from_db()
+    editor_a = get_user_model().objects.create_user("editor-a@a.example", password="x")
+    editor_a.groups.add(a.editors_group)
+    editor_b = get_user_model().objects.create_user("editor-b@b.example", password="x")
+    editor_b.groups.add(b.editors_group)
+    about_a = a.home_page.get_children().get(slug="o-profsoyuze").specific
+    about_a.owner = editor_a
+    about_a.save(update_fields=["owner"], clean=False)
+    about_a.save_revision(user=editor_a, log_action=True)  # logged as an edit by A's editor
+
+    client.force_login(editor_b)
+    response = client.get(f"/admin/pages/{b.home_page_id}/")
+    assert response.status_code == 200
+    form = response.context["filters"].form
+    sites = [str(choice) for choice in form.fields["site"].queryset]
+    assert sites == [str(b.site)]
+    assert "ППО школы А" not in response.text
+    assert "editor-a@a.example" not in response.text
+    assert not form.fields["owner"].queryset.filter(pk=editor_a.pk).exists()
+    assert not form.fields["edited_by"].queryset.filter(pk=editor_a.pk).exists()
+
+    client.force_login(editor_a)
+    form = client.get(f"/admin/pages/{a.home_page_id}/").context["filters"].form
+    assert form.fields["owner"].queryset.filter(pk=editor_a.pk).exists()
+    assert form.fields["edited_by"].queryset.filter(pk=editor_a.pk).exists()

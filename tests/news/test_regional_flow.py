@@ -1,0 +1,246 @@
+"""The regional news flow: a news item flagged for the parent organization shows, with its
+source and a link to the original, on the territorial site above it and on the regional site;
+nothing is copied, and unflagging or unpublishing takes it away everywhere."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from news.models import NewsIndexPage, NewsPage
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+QUERY_BUDGET = 15
+REGIONAL = "localhost"
+ZHELEZNOGORSK = "zheleznogorsk.localhost"
+RYLSK = "rylsk.localhost"
+SCHOOL5 = "school5-zh.localhost"
+SCHOOL1 = "school1-ry.localhost"
+BLOCK_START = 'id="home-organizations-news-heading"'
+
+
+def organization(kind, code, short_name, hostname, parent):
+    org = factories.OrganizationFactory(
+        kind=kind, code=code, short_name=short_name, hostname=hostname, parent=parent
+    )
+    onboard(org)
+    org.refresh_from_db()
+    return org
+
+
+@pytest.fixture
+def region():
+    """The regional organization; two territorial ones, each with a primary that has a site."""
+    regional = factories.regional_organization()
+    onboard(regional)
+    regional.refresh_from_db()
+    zh = organization("territorial", "46-01", "Железногорская городская", "zheleznogorsk", regional)
+    ry = organization("territorial", "46-02", "Рыльская районная", "rylsk", regional)
+    return {
+        "regional": regional,
+        "zh": zh,
+        "ry": ry,
+        "school5": organization("primary", "46-01-005", "ППО СОШ № 5", "school5-zh", zh),
+        "school1": organization("primary", "46-02-001", "ППО СОШ № 1 Рыльск", "school1-ry", ry),
+    }
+
+
+def post(org, slug, *, flagged=True, date=None, **fields):
+    index = NewsIndexPage.objects.child_of(org.site.root_page).get()
+    page = NewsPage(
+        slug=slug,
+        title=fields.pop("title", f"Новость {slug}"),
+        lead=f"Анонс {slug}",
+        date=date or datetime.date(2026, 10, 1),
+        show_in_parent_feed=flagged,
+        **fields,
+    )
+    return add_published_child(index, page)
+
+
+def get(client, host, path="/", **params):
+    response = client.get(path, params, HTTP_HOST=host)
+    assert response.status_code == 200, (host, path)
+    return response.text
+
+
+def organizations_block(html):
+    """The home page's «Новости организаций» section, or "" if there is none."""
+    if BLOCK_START not in html:
+        return ""
+    start = html.index(BLOCK_START)
+    return html[start : html.index("</section>", start)]
+
+
+def card_links(html):
+    return re.findall(r'class="card__link" href="([^"]+)">([^<]+)<', html)
+
+
+@pytest.fixture
+def flow(region):
+    return {
+        "school5": post(region["school5"], "subbotnik", title="Субботник в школе № 5"),
+        "school5_own": post(region["school5"], "vnutrennee", flagged=False, title="Внутреннее"),
+        "school1": post(region["school1"], "rylsk-news", title="Конкурс в Рыльске"),
+        "zh": post(region["zh"], "zh-news", title="Пленум в Железногорске"),
+    }
+
+
+class TestTerritorialSite:
+    def test_home_shows_its_primaries_flagged_news_with_source_and_original_link(
+        self, client, flow
+    ):
+        block = organizations_block(get(client, ZHELEZNOGORSK))
+        assert block.startswith(BLOCK_START + ">Новости организаций</h2>")
+        assert card_links(block) == [
+            ("http://school5-zh.localhost/novosti/subbotnik/", "Субботник в школе № 5")
+        ]
+        assert "ППО СОШ № 5" in block, "the source organization is named"
+        assert 'href="/novosti/organizatsiy/"' in block, "the block links the full list"
+
+    def test_unflagged_news_and_another_territorials_primary_never_show(self, client, flow):
+        html = get(client, ZHELEZNOGORSK)
+        assert "Внутреннее" not in html
+        assert "Конкурс в Рыльске" not in html
+        assert "Пленум в Железногорске" not in organizations_block(html), "its own news"
+        other = organizations_block(get(client, RYLSK))
+        assert [title for _url, title in card_links(other)] == ["Конкурс в Рыльске"]
+
+    def test_the_full_list_is_paginated_newest_first(self, client, region):
+        for n in range(12):
+            post(region["school5"], f"n{n}", date=datetime.date(2026, 1, 1 + n))
+        first = get(client, ZHELEZNOGORSK, "/novosti/organizatsiy/")
+        assert first.count("<h1") == 1 and "<h1>Новости организаций</h1>" in first
+        titles = [title for _url, title in card_links(first)]
+        assert titles == [f"Новость n{n}" for n in range(11, 1, -1)]
+        assert all(
+            url.startswith("http://school5-zh.localhost/novosti/n") for url, _ in card_links(first)
+        )
+        second = get(client, ZHELEZNOGORSK, "/novosti/organizatsiy/", page="2")
+        assert [title for _url, title in card_links(second)] == ["Новость n1", "Новость n0"]
+
+    def test_the_news_index_links_the_organizations_news(self, client, flow):
+        assert 'href="/novosti/organizatsiy/"' in get(client, ZHELEZNOGORSK, "/novosti/")
+
+
+class TestRegionalSite:
+    def test_home_shows_the_latest_from_all_organizations(self, client, flow):
+        block = organizations_block(get(client, REGIONAL))
+        assert sorted(card_links(block)) == [
+            ("http://school1-ry.localhost/novosti/rylsk-news/", "Конкурс в Рыльске"),
+            ("http://school5-zh.localhost/novosti/subbotnik/", "Субботник в школе № 5"),
+            ("http://zheleznogorsk.localhost/novosti/zh-news/", "Пленум в Железногорске"),
+        ]
+        for source in ("ППО СОШ № 5", "ППО СОШ № 1 Рыльск", "Железногорская городская"):
+            assert source in block, source
+        assert "Внутреннее" not in block
+
+    def test_the_home_block_shows_the_latest_four(self, client, region):
+        for n in range(6):
+            post(region["school1"], f"n{n}", date=datetime.date(2026, 5, 1 + n))
+        titles = [title for _url, title in card_links(organizations_block(get(client, REGIONAL)))]
+        assert titles == ["Новость n5", "Новость n4", "Новость n3", "Новость n2"]
+
+    def test_the_original_keeps_its_canonical_address(self, client, flow):
+        html = get(client, SCHOOL5, "/novosti/subbotnik/")
+        assert (
+            '<link rel="canonical" href="http://school5-zh.localhost/novosti/subbotnik/">' in html
+        )
+
+
+class TestWhatLeavesTheFlow:
+    def test_unflagging_removes_it_everywhere(self, client, flow):
+        page = flow["school5"]
+        page.show_in_parent_feed = False
+        page.save_revision().publish()
+        for host in (REGIONAL, ZHELEZNOGORSK):
+            assert "Субботник в школе № 5" not in get(client, host), host
+            assert "Субботник в школе № 5" not in get(client, host, "/novosti/organizatsiy/")
+
+    def test_unpublishing_removes_it_everywhere(self, client, flow):
+        get(client, REGIONAL)  # the site chrome is cached now; the feed must not be
+        flow["school5"].unpublish()
+        for host in (REGIONAL, ZHELEZNOGORSK):
+            assert "Субботник в школе № 5" not in get(client, host), host
+
+    def test_a_private_item_stays_on_its_own_site(self, client, flow):
+        PageViewRestriction.objects.create(
+            page=flow["school5"], restriction_type=PageViewRestriction.LOGIN
+        )
+        # A restriction on an ancestor (here the Rylsk school's news index) counts too.
+        PageViewRestriction.objects.create(
+            page=flow["school1"].get_parent(), restriction_type=PageViewRestriction.LOGIN
+        )
+        for host in (REGIONAL, ZHELEZNOGORSK):
+            html = get(client, host)
+            assert "Субботник в школе № 5" not in html, host
+            assert "Конкурс в Рыльске" not in html, host
+        assert "Пленум в Железногорске" in organizations_block(get(client, REGIONAL))
+
+    def test_the_registry_decides_whose_news_a_territorial_site_shows(self, client, region, flow):
+        school5 = region["school5"]
+        school5.parent = region["ry"]
+        school5.save()
+        assert "Субботник в школе № 5" not in get(client, ZHELEZNOGORSK)
+        assert "Субботник в школе № 5" in organizations_block(get(client, RYLSK))
+
+    def test_an_offboarded_organizations_news_leave_with_its_site(self, client, region, flow):
+        from sites.onboarding.services import offboard
+
+        offboard(region["school5"])
+        assert "Субботник в школе № 5" not in get(client, ZHELEZNOGORSK)
+
+
+class TestPrimarySite:
+    def test_has_no_organizations_news(self, client, flow):
+        assert BLOCK_START not in get(client, SCHOOL5)
+        assert "organizatsiy" not in get(client, SCHOOL5, "/novosti/")
+        response = client.get("/novosti/organizatsiy/", HTTP_HOST=SCHOOL5)
+        assert response.status_code == 404
+
+    def test_a_territorial_site_without_news_below_shows_no_block(self, client, region):
+        html = get(client, ZHELEZNOGORSK)
+        assert BLOCK_START not in html
+        empty = get(client, ZHELEZNOGORSK, "/novosti/organizatsiy/")
+        assert "Организации пока не поделились новостями." in empty
+
+
+@pytest.mark.parametrize(
+    ("host", "path"),
+    [(REGIONAL, "/"), (ZHELEZNOGORSK, "/"), (REGIONAL, "/novosti/organizatsiy/")],
+)
+def test_query_budget_does_not_grow_with_the_flow(client, region, host, path):
+    """Pages with «Новости организаций», at 5 and at 50 flagged items spread over the
+    organizations (with images and tags): a warm request costs the same."""
+    sources = [region["school5"], region["zh"], region["school1"], region["ry"]]
+    images = {org.pk: factories.ImageFactory(title=f"Фото {org.code}") for org in sources}
+    counts = {}
+    for total in (5, 50):
+        have = NewsPage.objects.filter(show_in_parent_feed=True).count()
+        for n in range(have, total):
+            org = sources[n % len(sources)]
+            page = NewsPage(
+                slug=f"news-{n}",
+                title=f"Новость {n}",
+                lead="Анонс",
+                date=datetime.date(2026, 10, 1) - datetime.timedelta(days=n),
+                main_image=images[org.pk],
+                show_in_parent_feed=True,
+            )
+            page.tags.add("конкурсы")
+            add_published_child(NewsIndexPage.objects.child_of(org.site.root_page).get(), page)
+        get(client, host, path)  # warm: renditions are made on first view
+        with CaptureQueriesContext(connection) as queries:
+            html = get(client, host, path)
+        assert "Новость 0<" in html
+        counts[total] = len(queries)
+    assert counts[5] == counts[50], counts
+    assert counts[50] <= QUERY_BUDGET, counts
