@@ -1,6 +1,6 @@
 # Production image: gunicorn + whitenoise serving every organization's site.
 #   docker build -t profsites .
-#   docker run --env-file profsites.env profsites python manage.py migrate --noinput
+#   docker run --env-file profsites.env profsites sh -c "python manage.py relabel_app && python manage.py migrate --noinput"
 #   docker run --env-file profsites.env -p 8000:8000 -v profsites-media:/app/var/media profsites
 # README.md ("Production") lists the environment variables.
 

@@ -43,6 +43,7 @@ install: $(STAMP) $(NODE_STAMP) ## Create .venv with requirements-dev.txt; node_
 
 migrate: $(STAMP) ## Apply database migrations (SQLite in var/ unless DATABASE_URL is set)
 	mkdir -p $(VAR_DIR)
+	$(MANAGE) relabel_app
 	$(MANAGE) migrate --noinput
 
 demo: migrate ## Set up, load the demo region and serve it on http://localhost:8000

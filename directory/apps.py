@@ -17,9 +17,9 @@ class DirectoryConfig(AppConfig):
         # What the public pages' header and footer show (context_processors.SiteChrome)
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(invalidate, dispatch_uid=f"site-chrome-{id(signal)}")
-        # The site's branding is a setting of the network ("platform.SiteBranding"), named
+        # The site's branding is a setting of the network ("sites.SiteBranding"), named
         # here rather than imported: the registry does not depend on the network's code.
-        for model in (Organization, "platform.SiteBranding", Site):
+        for model in (Organization, "sites.SiteBranding", Site):
             post_save.connect(invalidate, sender=model, dispatch_uid=f"site-chrome-{model}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"site-chrome-d-{model}")
         post_delete.connect(_page_deleted, dispatch_uid="site-chrome-page-deleted")

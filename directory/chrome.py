@@ -67,7 +67,7 @@ class SiteChrome:
                 )
             )
             # The network's branding setting, found by name (the registry sits below the network).
-            branding_model = settings_registry.get_by_natural_key("platform", "sitebranding")
+            branding_model = settings_registry.get_by_natural_key("sites", "sitebranding")
             branding = branding_model.objects.filter(site=site).select_related("logo").first()
             if branding is not None:
                 self.tagline = branding.tagline

@@ -78,7 +78,7 @@ class OrganizationIndexView(generic.IndexView):
                 0,
                 ListingButton(
                     "Создать сайт",
-                    url=reverse("platform_onboard", args=[instance.pk]),
+                    url=reverse("sites_onboard", args=[instance.pk]),
                     icon_name="site",
                     priority=5,
                 ),

@@ -8,7 +8,7 @@ class SitesConfig(AppConfig):
 
     default = True  # this module also holds UsersConfig
     name = "sites"
-    label = "platform"
+    label = "sites"
     verbose_name = "Сеть сайтов"
 
     def ready(self):

@@ -51,8 +51,8 @@ class CoverageView(ScopedReportView):
 
     page_title = "Охват сайтами"
     header_icon = "site"
-    index_url_name = "platform_freshness_coverage"
-    index_results_url_name = "platform_freshness_coverage_results"
+    index_url_name = "sites_freshness_coverage"
+    index_results_url_name = "sites_freshness_coverage_results"
     results_template_name = "sites/freshness/coverage_results.html"
     access_check = staticmethod(can_view_coverage)
     table_class = RowTable

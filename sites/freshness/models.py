@@ -31,7 +31,7 @@ class FreshnessReminder(models.Model):
         ordering = ["-sent_at", "-pk"]
         indexes = [
             models.Index(
-                fields=["organization", "kind", "-sent_at"], name="platform_reminder_latest"
+                fields=["organization", "kind", "-sent_at"], name="sites_reminder_latest"
             )
         ]
 

@@ -130,7 +130,7 @@ def missing_items(row, *, thresholds=None, report_year=None, gaps=UNKNOWN):
 
 def report_url(**params):
     """The «Актуальность сайтов» report, filtered (see FreshnessFilterSet)."""
-    url = reverse("platform_freshness")
+    url = reverse("sites_freshness")
     params = {key: value for key, value in params.items() if value not in (None, "")}
     return f"{url}?{urlencode(params)}" if params else url
 

@@ -61,8 +61,8 @@ class FreshnessReportView(ScopedReportView):
 
     page_title = "Актуальность сайтов"
     header_icon = "time"
-    index_url_name = "platform_freshness"
-    index_results_url_name = "platform_freshness_results"
+    index_url_name = "sites_freshness"
+    index_results_url_name = "sites_freshness_results"
     results_template_name = "sites/freshness/freshness_results.html"
     filterset_class = FreshnessFilterSet
     table_class = RowTable
@@ -78,7 +78,7 @@ class FreshnessReportView(ScopedReportView):
         buttons = [
             HeaderButton(
                 "Публичные отчёты",
-                url=reverse("platform_freshness_public_reports"),
+                url=reverse("sites_freshness_public_reports"),
                 icon_name="doc-full",
                 priority=20,
             )
@@ -88,7 +88,7 @@ class FreshnessReportView(ScopedReportView):
                 0,
                 HeaderButton(
                     "Охват сайтами",
-                    url=reverse("platform_freshness_coverage"),
+                    url=reverse("sites_freshness_coverage"),
                     icon_name="site",
                     priority=10,
                 ),
@@ -154,8 +154,8 @@ class PublicReportsView(ScopedReportView):
 
     page_title = "Публичные отчёты организаций"
     header_icon = "doc-full"
-    index_url_name = "platform_freshness_public_reports"
-    index_results_url_name = "platform_freshness_public_reports_results"
+    index_url_name = "sites_freshness_public_reports"
+    index_results_url_name = "sites_freshness_public_reports_results"
     results_template_name = "sites/freshness/public_reports_results.html"
     filterset_class = PublicReportsFilterSet
     table_class = RowTable

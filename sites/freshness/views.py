@@ -23,7 +23,7 @@ class CoverageMenuItem(MenuItem):
 def freshness_menu_item():
     return FreshnessMenuItem(
         "Актуальность сайтов",
-        reverse("platform_freshness"),
+        reverse("sites_freshness"),
         name="freshness",
         icon_name="time",
         order=1300,
@@ -33,7 +33,7 @@ def freshness_menu_item():
 def coverage_menu_item():
     return CoverageMenuItem(
         "Охват сайтами",
-        reverse("platform_freshness_coverage"),
+        reverse("sites_freshness_coverage"),
         name="freshness-coverage",
         icon_name="site",
         order=1310,
@@ -43,7 +43,7 @@ def coverage_menu_item():
 def public_reports_menu_item():
     return FreshnessMenuItem(
         "Публичные отчёты организаций",
-        reverse("platform_freshness_public_reports"),
+        reverse("sites_freshness_public_reports"),
         name="freshness-public-reports",
         icon_name="doc-full",
         order=1320,
@@ -52,9 +52,9 @@ def public_reports_menu_item():
 
 def urlpatterns():
     views = [
-        ("", FreshnessReportView, "platform_freshness"),
-        ("coverage/", CoverageView, "platform_freshness_coverage"),
-        ("reports/", PublicReportsView, "platform_freshness_public_reports"),
+        ("", FreshnessReportView, "sites_freshness"),
+        ("coverage/", CoverageView, "sites_freshness_coverage"),
+        ("reports/", PublicReportsView, "sites_freshness_public_reports"),
     ]
     patterns = []
     for prefix, view, name in views:

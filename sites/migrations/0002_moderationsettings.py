@@ -15,7 +15,7 @@ def unassign_default_workflow(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('platform', '0001_initial'),
+        ('sites', '0001_initial'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

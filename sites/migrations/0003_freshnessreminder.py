@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0003_alter_organization_options'),
-        ('platform', '0002_moderationsettings'),
+        ('sites', '0002_moderationsettings'),
     ]
 
     operations = [

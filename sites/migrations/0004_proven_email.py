@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('platform', '0003_freshnessreminder'),
+        ('sites', '0003_freshnessreminder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

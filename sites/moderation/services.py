@@ -14,7 +14,7 @@ own editors). When it is on:
 
 Turning it off removes the assignment and gives the publish right back. Wagtail's default
 "Moderators approval" workflow is not assigned to the root on this platform (migration
-platform 0002): review is opt-in and never goes to a network-wide group.
+sites 0002): review is opt-in and never goes to a network-wide group.
 """
 
 from django.contrib.auth.models import Group

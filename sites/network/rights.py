@@ -22,9 +22,9 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
-SITE_SETTING_PERMISSIONS = [("platform", "change_sitebranding")]
+SITE_SETTING_PERMISSIONS = [("sites", "change_sitebranding")]
 # The parent (territorial) organization decides whether its primaries' pages need its review.
-PARENT_SITE_SETTING_PERMISSIONS = [("platform", "change_moderationsettings")]
+PARENT_SITE_SETTING_PERMISSIONS = [("sites", "change_moderationsettings")]
 EDITOR_GLOBAL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     # English versions of their own pages (wagtail-localize); sites/isolation/ limits every

@@ -82,7 +82,7 @@ def test_territorial_editor_switches_review_on_and_approves(page, live_server, r
 
     sign_in(page, base, "zh-editor")
     expect(page).to_have_url(f"{base}/admin/")
-    page.goto(f"{base}/admin/settings/platform/moderationsettings/{school.site_id}/")
+    page.goto(f"{base}/admin/settings/sites/moderationsettings/{school.site_id}/")
     page.get_by_role("checkbox", name=re.compile("проверка территориальной", re.I)).check()
     page.locator("main form [type=submit]").first.click()
     expect(page.locator(".messages")).to_contain_text("обновлено", ignore_case=True)

@@ -201,7 +201,7 @@ def test_a_link_to_another_organizations_live_page_is_fine(w):
 
 def test_the_logo_must_be_the_sites_own_image(w):
     client = as_user(w.editor_a)
-    url = f"/admin/settings/platform/sitebranding/{w.a.site_id}/"
+    url = f"/admin/settings/sites/sitebranding/{w.a.site_id}/"
     page = errors_of(client.post(url, {"tagline": "Девиз", "logo": w.b_image.pk}))
     assert f"Изображение №{w.b_image.pk} {REFUSED_IMAGE}" in page
     assert not SiteBranding.objects.filter(site_id=w.a.site_id, logo=w.b_image).exists()

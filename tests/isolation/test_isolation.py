@@ -332,10 +332,10 @@ VIEWS = [
         who="admin",
     ),
     View("collections", lambda w: "/admin/collections/", who="admin", shows="secret-a-org"),
-    View("site branding", lambda w: f"/admin/settings/platform/sitebranding/{w.a.site_id}/"),
+    View("site branding", lambda w: f"/admin/settings/sites/sitebranding/{w.a.site_id}/"),
     View(
         "moderation settings",
-        lambda w: f"/admin/settings/platform/moderationsettings/{w.a.site_id}/",
+        lambda w: f"/admin/settings/sites/moderationsettings/{w.a.site_id}/",
         who="t",  # the parent organization decides (sites/moderation/)
     ),
     View("sites", lambda w: "/admin/sites/", who="super", shows="secret-a-org"),

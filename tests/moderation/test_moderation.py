@@ -68,7 +68,7 @@ def fresh(user):
 
 
 def settings_url(org):
-    return f"/admin/settings/platform/moderationsettings/{org.site_id}/"
+    return f"/admin/settings/sites/moderationsettings/{org.site_id}/"
 
 
 def switch(client, user, org, on):

@@ -37,7 +37,7 @@ def territorial():
 
 
 def onboard_url(organization):
-    return reverse("platform_onboard", args=[organization.pk])
+    return reverse("sites_onboard", args=[organization.pk])
 
 
 def test_regional_admins_are_a_group_not_superusers():
