@@ -30,9 +30,7 @@ class FreshnessReminder(models.Model):
         verbose_name_plural = "напоминания об актуальности"
         ordering = ["-sent_at", "-pk"]
         indexes = [
-            models.Index(
-                fields=["organization", "kind", "-sent_at"], name="sites_reminder_latest"
-            )
+            models.Index(fields=["organization", "kind", "-sent_at"], name="sites_reminder_latest")
         ]
 
     def __str__(self):

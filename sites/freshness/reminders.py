@@ -151,8 +151,7 @@ class Digest:
                 "attention_count": sum(len(lines) for lines in self.attention.values()),
                 "primaries": self.primaries,
                 "report_url": admin_url(
-                    reverse("sites_freshness")
-                    + f"?territorial={self.territorial.organization_id}"
+                    reverse("sites_freshness") + f"?territorial={self.territorial.organization_id}"
                 ),
                 "today": self.territorial.today,
             },
