@@ -43,7 +43,6 @@ def scope_admin_api(router):
 def document_is_published(document):
     """Is the document linked from a live page (a report's file, a link in a body)? Wagtail's
     reference index records the links of each page as last saved, drafts included."""
-
     page_ids = (
         ReferenceIndex.get_references_to(document)
         .filter(base_content_type=base_content_type(Page))

@@ -113,7 +113,6 @@ def hide_foreign_reports(request, menu_items):
 
 def explorable_sites(request):
     """The sites whose root the user may explore (all for superusers)."""
-
     if request.user.is_superuser:
         return Site.objects.all()
     return Site.objects.filter(root_page__in=explorable_pages(request.user).values("pk"))
@@ -124,7 +123,6 @@ def users_of_explorable_pages(field):
     lists every page owner, other organizations' editors and their e-mail addresses included."""
 
     def queryset(request):
-
         pages = explorable_pages(request.user)
         if field == "owner":
             ids = pages.order_by().values_list("owner_id", flat=True)

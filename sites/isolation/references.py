@@ -24,6 +24,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail_localize.models import OverridableSegment, Translation
 
+from sites.isolation.pages import explorable_pages
 from sites.patches.internals import base_content_type, extract_references
 
 MESSAGES = {
@@ -47,11 +48,13 @@ def references_of(instance):
 
 
 def _kinds():
-    base = base_content_type
     return {
-        base(get_image_model()).id: ("image", get_image_model()),
-        base(get_document_model()).id: ("document", get_document_model()),
-        base(Page).id: ("page", Page),
+        base_content_type(model).id: (kind, model)
+        for kind, model in (
+            ("image", get_image_model()),
+            ("document", get_document_model()),
+            ("page", Page),
+        )
     }
 
 
@@ -66,9 +69,7 @@ def not_choosable(user, kind, model, ids):
     if kind == "page":
         allowed = set(
             Page.objects.filter(pk__in=ids)
-            .filter(
-                pk__in=policy_registry.get_by_type(Page).explorable_instances(user).values("pk")
-            )
+            .filter(pk__in=explorable_pages(user).values("pk"))
             .values_list("pk", flat=True)
         ) | set(Page.objects.live().public().filter(pk__in=ids).values_list("pk", flat=True))
     else:
@@ -125,7 +126,6 @@ class ChoosableReferencesMixin:
 
 
 def _is_stream(form, name):
-
     return isinstance(form.fields[name], BlockField)
 
 
@@ -140,7 +140,6 @@ def foreign_override(request, translation_id, overridable_segment_id):
     """wagtail-localize's «edit override» (PUT) replaces an image, a document or a page of the
     source in one translation by any id it is sent: the message if it is one the user may not
     choose, else None."""
-
     segment = OverridableSegment.objects.filter(pk=overridable_segment_id).first()
     translation = Translation.objects.filter(pk=translation_id).first()
     if segment is None or translation is None:

@@ -13,14 +13,11 @@ from news.models import NewsPageTag
 from sites.isolation.pages import explorable_pages, guarded
 from sites.network.roles import is_network_admin
 
-# Tags ----------------------------------------------------------------------------------------
-
 
 def visible_tags(user):
     """The tags of the images and documents `user` may choose and of the pages they may
     explore: every tag for network admins. Wagtail's tag suggestions and popular-tag filters
     name the tags of every organization's private media and drafts."""
-
     if is_network_admin(user):
         return Tag.objects.all()
     media = Q()
@@ -41,7 +38,6 @@ def visible_tags(user):
 
 def popular_visible_tags(model, user, count=10):
     """Wagtail's `popular_tags_for_model`, limited to the tags `user` may see."""
-
     return (
         Tag.objects.filter(
             taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
@@ -55,7 +51,6 @@ def popular_visible_tags(model, user, count=10):
 @guarded
 def tag_autocomplete(request, app_name=None, model_name=None):
     """The tag field's suggestions: only tags the user may see (Wagtail suggests any)."""
-
     if app_name or model_name:
         content_type = ContentType.objects.filter(app_label=app_name, model=model_name).first()
         model = content_type.model_class() if content_type else None

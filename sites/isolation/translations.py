@@ -48,7 +48,6 @@ class TranslationViewsGuard:
 
 
 def _pages_concerned(kwargs):
-
     sources = []
     if "page_id" in kwargs:
         yield Page.objects.filter(pk=kwargs["page_id"]).first()
@@ -77,7 +76,6 @@ def _pages_concerned(kwargs):
 def hide_translations_report(request, menu_items):
     """`construct_reports_menu`: wagtail-localize's report lists every organization's
     translations: regional admins and superusers only."""
-
     if not is_network_admin(request.user):
         report = reverse("wagtail_localize:translations_report")
         menu_items[:] = [item for item in menu_items if item.url != report]

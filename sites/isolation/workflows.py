@@ -62,7 +62,6 @@ def _is_task_chooser(url_name):
 
 
 def _workflow_states(page):
-
     return WorkflowState.objects.for_instance(page)
 
 

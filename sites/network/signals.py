@@ -43,7 +43,6 @@ def follow_parent_change(sender, instance, created, update_fields=None, **kwargs
 def follow_translated_home(sender, instance, created, raw=False, **kwargs):
     """A translation of an organization's home page (its site in another language, made with
     wagtail-localize) is a new tree under the root: its editors' rights follow it."""
-
     if not created or raw or not isinstance(instance, Page) or instance.depth != 2:
         return
     organization = (
@@ -66,7 +65,6 @@ post_save.connect(emails.confirm_new_email, sender=settings.AUTH_USER_MODEL)
 def _restriction_changed(sender, **kwargs):
     """The site chrome's menu and contacts leave out pages under a view restriction
     (directory/chrome.py): a restriction added or removed renews every site's."""
-
     invalidate()
 
 

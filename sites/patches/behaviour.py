@@ -16,7 +16,6 @@ def review_translations_of_reviewed_sites():
     (`Translation.save_target(publish=True)`) without asking whether the user may publish.
     On a site under review its editors may not: their translations are saved as drafts and
     submitted to the page's workflow instead, like any other change of theirs."""
-
     original = Translation.save_target
     if getattr(original, "reviewed", False):
         return
@@ -45,7 +44,6 @@ def scope_popular_tags():
     """The image and document listings' «tag» filter and the image chooser's popular tags
     offer the ten most used tags of the whole network, other organizations' private ones
     included; Wagtail computes them without the user. Recompute them for the user."""
-
     init = BaseMediaFilterSet.__init__
     if getattr(init, "scoped", False):
         return
@@ -76,7 +74,6 @@ def neutralise_csv_formulas():
     """Wagtail's CSV exports (its reports and ours) write text as it is, so a page title or
     an organization's name starting with `=` runs as a formula in a spreadsheet. Every cell
     goes through `freshness.csv_cell` (OWASP's quote). The XLSX export is safe already."""
-
     if getattr(SpreadsheetExportMixin.write_csv_row, "neutralised", False):
         return
 

@@ -26,7 +26,6 @@ from sites.isolation.references import checked
 def scope_page_listing_filters():
     """The page listings' «site», «owner» and «edited by» filters offer only what the user's
     own trees hold. Wagtail declares their choices on the filter set class, with no hook."""
-
     for filterset in (PageFilterSet, GenericPageFilterSet):
         filterset.base_filters["site"].queryset = explorable_sites
         filterset.base_filters["owner"].queryset = users_of_explorable_pages("owner")
@@ -80,7 +79,6 @@ def scope_workflow_report_filters():
 def check_references_in_admin_forms():
     """Give every page type and every setting a form that checks its references. Run from
     `ready()`: Wagtail builds the forms from `base_form_class` on first use."""
-
     for model in get_page_models():
         if model is Page:
             continue
