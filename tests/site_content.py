@@ -4,12 +4,12 @@ besides pages (accessibility mode, web app, error pages) and of their HTML."""
 import datetime
 import json
 
-from directory.models import ContactsPage
+from directory.models import ContactsPage, Organization
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.network.building import add_published_child
-from sites.onboarding.services import onboard
+from sites.onboarding.services import onboard, site_template
 
 from . import factories
 
@@ -151,3 +151,17 @@ def build_small_region():
         onboard(organization)
         organization.refresh_from_db()
     return {"regional": regional, "territorial": territorial, "primary": primary, "other": other}
+
+
+def primaries_apart():
+    """Primary A under territorial T, and primary B under another territorial organization,
+    each with the site onboarding builds: the smallest world in which one organization's work
+    must stay out of another's reach. Returns (t, a, b), fresh from the database."""
+    site_template()
+    t = factories.TerritorialOrganizationFactory(short_name="Территориальная")
+    onboard(t)
+    a = factories.PrimaryOrganizationFactory(parent=t, short_name="ППО Альфа")
+    onboard(a)
+    b = factories.PrimaryOrganizationFactory(short_name="ППО Бета")
+    onboard(b)
+    return tuple(Organization.objects.get(pk=org.pk) for org in (t, a, b))

@@ -9,12 +9,11 @@ from django.test import Client
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
-from directory.models import Organization
 from reports.models import ReportIndexPage
 from sites.network.roles import REGIONAL_ADMINS
-from sites.onboarding import services as onboarding
 
 from .. import factories
+from ..site_content import primaries_apart
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +29,7 @@ def client_for(user=None):
 
 @pytest.fixture
 def world():
-    onboarding.site_template()
-    t = factories.TerritorialOrganizationFactory(short_name="Территориальная")
-    onboarding.onboard(t)
-    a = factories.PrimaryOrganizationFactory(parent=t, short_name="ППО Альфа")
-    onboarding.onboard(a)
-    b = factories.PrimaryOrganizationFactory(short_name="ППО Бета")
-    onboarding.onboard(b)
-    t, a, b = (Organization.objects.get(pk=o.pk) for o in (t, a, b))
+    t, a, b = primaries_apart()
     users = {}
     for name, group in (("a", a.editors_group), ("t", t.editors_group), ("b", b.editors_group)):
         users[name] = get_user_model().objects.create_user(f"editor-{name}", password="x")

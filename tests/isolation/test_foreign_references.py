@@ -14,14 +14,13 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from directory.models import Organization
 from home.blocks import RICH_TEXT_FEATURES
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.network.models import SiteBranding
-from sites.onboarding import services as onboarding
 
 from .. import factories
+from ..site_content import primaries_apart
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +45,7 @@ def _document(title, collection):
 
 @pytest.fixture
 def w():
-    onboarding.site_template()
-    t = factories.TerritorialOrganizationFactory(short_name="Тэ территориальная")
-    onboarding.onboard(t)
-    a = factories.PrimaryOrganizationFactory(parent=t, short_name="ППО Альфа")
-    onboarding.onboard(a)
-    b = factories.PrimaryOrganizationFactory(short_name="ППО Бета")
-    onboarding.onboard(b)
-    t, a, b = (Organization.objects.get(pk=o.pk) for o in (t, a, b))
+    t, a, b = primaries_apart()
     b_index = NewsIndexPage.objects.descendant_of(b.home_page).get()
     b_draft = b_index.add_child(
         instance=NewsPage(title="Черновик Беты", slug="b-draft", lead="тайна", live=False)
