@@ -15,9 +15,11 @@ class SitesConfig(AppConfig):
         # Imported here, once the app registry is ready: they import models.
         from sites.network import signals  # noqa: F401 (connects the receivers)
         from sites.network.roles import on_post_migrate
+        from sites.pagecache import signals as pagecache_signals
         from sites.patches import registry
 
         registry.apply()
+        pagecache_signals.connect()
 
         post_migrate.connect(on_post_migrate, sender=self)
 

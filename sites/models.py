@@ -4,11 +4,13 @@ from sites.accounts.models import ProvenEmail
 from sites.freshness.models import FreshnessReminder
 from sites.moderation.models import ModerationSettings
 from sites.network.models import NetworkSettings, SiteBranding
+from sites.pagecache.models import PendingPurge
 
 __all__ = [
     "FreshnessReminder",
     "ModerationSettings",
     "NetworkSettings",
+    "PendingPurge",
     "ProvenEmail",
     "SiteBranding",
 ]

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,15 +10,11 @@ from home import views as home_views
 from news.feeds import NewsFeed
 from sites.accounts import emails
 from sites.isolation import pages, tags
+from sites.outage import views as outage
 from sites.public import views as public
 
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
 urlpatterns = [
-    path("healthz/", healthz, name="healthz"),
+    path("healthz/", outage.healthz, name="healthz"),
     # Wagtail's own paths, guarded (see sites/isolation/pages.py): before `admin/`, unnamed.
     path("admin/choose-page/<int:parent_page_id>/", pages.choose_page_child),
     path("admin/choose-page/chosen-multiple/", pages.choose_page_chosen_multiple),

@@ -4,3 +4,4 @@ from sites.accounts import hooks as accounts_hooks  # noqa: F401
 from sites.freshness import hooks as freshness_hooks  # noqa: F401
 from sites.isolation import hooks as isolation_hooks  # noqa: F401
 from sites.onboarding import hooks as onboarding_hooks  # noqa: F401
+from sites.pagecache import hooks as pagecache_hooks  # noqa: F401

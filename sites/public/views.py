@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from directory.chrome import chrome_for_request
+from sites.outage import views as outage
 
 logger = logging.getLogger(__name__)
 
@@ -322,8 +324,11 @@ SERVER_ERROR_FALLBACK = """<!DOCTYPE html>
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    """handler500: templates/500.html (no context processors, no database), and if even
-    that fails, a fixed Russian page: the error page itself must never error."""
+    """handler500: for a database outage the Russian 503 page with Retry-After
+    (sites/outage/views.py); otherwise templates/500.html (no context processors, no
+    database), and if even that fails, a fixed Russian page: the error page must never error."""
+    if isinstance(sys.exc_info()[1], outage.OUTAGE_ERRORS):  # the database is down: try later
+        return outage.unavailable(request)
     try:
         return defaults.server_error(request, template_name=template_name)
     except Exception:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Marks anonymous public answers cacheable, with their cache tags (sites/pagecache/): first,
+    # so that it sees every cookie the others set.
+    "sites.pagecache.middleware.PageCacheMiddleware",
     "sites.isolation.odd_input.RejectControlCharacters",  # 400 for NUL/control characters
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,7 +147,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        # Redis down or restarting is a cache miss, not an error (sites/outage/cache.py).
+        {"BACKEND": "sites.outage.cache.ForgivingRedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -184,8 +189,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads: in MEDIA_ROOT (`local`), or in an S3-compatible bucket (`s3`, sites/storage.py).
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local").strip().lower()
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "sites.storage.MediaStorage"}
+    # django-storages' own settings, read by the storage itself (sites/storage.py says why not
+    # OPTIONS). Unset keys and region are left to boto3 (AWS_* variables, profile, role).
+    AWS_STORAGE_BUCKET_NAME = env("S3_BUCKET", "").strip()
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET, the name of the bucket.")
+    AWS_S3_ENDPOINT_URL = env("S3_ENDPOINT_URL") or None  # not AWS: MinIO, Yandex, …
+    AWS_S3_REGION_NAME = env("S3_REGION") or None
+    AWS_S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID") or None
+    AWS_S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY") or None
+    AWS_S3_ADDRESSING_STYLE = env("S3_ADDRESSING_STYLE") or None  # "path" for most MinIO
+    AWS_S3_CUSTOM_DOMAIN = env("S3_CUSTOM_DOMAIN") or None  # the images' host, e.g. a CDN
+    AWS_LOCATION = env("S3_LOCATION", "").strip("/")  # a folder of the bucket
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# The page cache in front (Varnish, deploy/varnish/; sites/pagecache/): how long it keeps an
+# anonymous public answer (precise purges replace it sooner), and where purges go.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+PAGE_CACHE_PURGE_URLS = env_list("PAGE_CACHE_PURGE_URLS")
+# An answer the app could not give for an outage asks to come back after this long.
+OUTAGE_RETRY_AFTER_SECONDS = int(env("OUTAGE_RETRY_AFTER_SECONDS", "30"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

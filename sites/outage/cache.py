@@ -1,0 +1,89 @@
+"""Django's Redis cache, forgiving: while Redis is down or restarting, reads miss and writes
+are dropped, so pages are built from the database instead of failing. Redis holds nothing that
+can't be rebuilt (the site chrome, Wagtail's site root paths, renditions' lookups)."""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
+LOG_EVERY_SECONDS = 10
+_last_logged = 0.0
+
+
+def _failed(operation, error):
+    global _last_logged
+    now = time.monotonic()
+    if now - _last_logged >= LOG_EVERY_SECONDS:
+        _last_logged = now
+        logger.warning("Redis cache unavailable (%s): %s; serving without it", operation, error)
+
+
+class ForgivingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        options = params.setdefault("OPTIONS", {})
+        # A Redis that hangs rather than refuses must not hold a page for long.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 0.5)
+        super().__init__(server, params)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except FAILURES as error:
+            _failed("get", error)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except FAILURES as error:
+            _failed("get_many", error)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except FAILURES as error:
+            _failed("has_key", error)
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except FAILURES as error:  # as for a missing key: callers start again
+            _failed("incr", error)
+            raise ValueError(f"Key '{key}' not found (Redis unavailable)") from error
+
+    def _write(self, operation, default, *args, **kwargs):
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except FAILURES as error:
+            _failed(operation, error)
+            return default
+
+    def set(self, *args, **kwargs):
+        return self._write("set", None, *args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._write("add", False, *args, **kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._write("touch", False, *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._write("delete", False, *args, **kwargs)
+
+    def set_many(self, *args, **kwargs):
+        return self._write("set_many", [], *args, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._write("delete_many", None, *args, **kwargs)
+
+    def clear(self):
+        return self._write("clear", False)
