@@ -110,6 +110,12 @@ class Sender(threading.Thread):
         self.wake = threading.Event()
         self.queue = []  # [(row id or None, tags)]
         self.failures = 0
+        self.busy = False
+
+    def drained(self):
+        """Nothing of this process's is waiting to be sent (nor being sent)."""
+        with self.lock:
+            return not self.queue and not self.busy
 
     def push(self, row_id, tags):
         with self.lock:
@@ -129,6 +135,20 @@ class Sender(threading.Thread):
     def round(self):
         with self.lock:
             batch, self.queue = self.queue, []
+            self.busy = bool(batch)
+        try:
+            self._send(batch)
+        finally:
+            self.busy = False
+        close_old_connections()
+        try:
+            send_pending()
+        except DatabaseError as error:
+            logger.warning("pending cache purges not read: %s", error)
+        finally:
+            close_old_connections()
+
+    def _send(self, batch):
         if batch:
             tags = {tag for _, tags in batch for tag in tags}
             if send(tags):
@@ -138,13 +158,6 @@ class Sender(threading.Thread):
                 self.failures += 1
                 with self.lock:  # rows are retried from the database; the rest from here
                     self.queue = [item for item in batch if item[0] is None] + self.queue
-        close_old_connections()
-        try:
-            send_pending()
-        except DatabaseError as error:
-            logger.warning("pending cache purges not read: %s", error)
-        finally:
-            close_old_connections()
 
     def _forget(self, row_ids):
         if not row_ids:

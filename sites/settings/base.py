@@ -143,6 +143,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several connections write (gunicorn workers, the page cache's purge sender): a transaction
+    # takes the write lock when it begins, so two never deadlock upgrading their locks, and a
+    # writer waits for another rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
