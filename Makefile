@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 I18N_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=benchmarks
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run migrate test lint format lock messages clean
+.PHONY: help install demo run migrate test lint format lock messages clean stack stack-stop
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
@@ -52,6 +52,12 @@ demo: migrate ## Set up, load the demo region and serve it on http://localhost:8
 
 run: migrate ## Serve the current database on http://localhost:8000 (sites on *.localhost:8000)
 	$(MANAGE) runserver 0.0.0.0:8000
+
+stack: $(STAMP) ## Start the production topology here: Varnish :8080, gunicorn, nginx, PostgreSQL, Redis
+	bash deploy/stack.sh start
+
+stack-stop: ## Stop what `make stack` started
+	bash deploy/stack.sh stop
 
 test: $(STAMP) $(NODE_TOOLS) ## Run the whole test suite with pytest (PostgreSQL if DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
