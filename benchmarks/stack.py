@@ -141,9 +141,8 @@ def long_tail():
 
 
 def write_urls(urls):
-    handle = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
-    handle.write("".join(f"{host} {path}\n" for host, path in urls))
-    handle.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("".join(f"{host} {path}\n" for host, path in urls))
     return handle.name
 
 
@@ -160,7 +159,8 @@ events {{ worker_connections 1024; }}
 http {{ access_log off; sendfile on; default_type text/html;
   client_body_temp_path {folder}/b; proxy_temp_path {folder}/p; fastcgi_temp_path {folder}/f;
   uwsgi_temp_path {folder}/u; scgi_temp_path {folder}/s;
-  server {{ listen 127.0.0.1:{port}; root {folder}; location / {{ try_files /index.html =404; }} }} }}
+  server {{ listen 127.0.0.1:{port}; root {folder};
+    location / {{ try_files /index.html =404; }} }} }}
 """)
     subprocess.run(["nginx", "-c", str(conf), "-p", str(folder)], check=True)
     time.sleep(0.5)
@@ -358,7 +358,8 @@ def main():
     print(f"cached through Varnish (long tail): {statistics.median(cached):9.0f} req/s")
     print(f"nginx, the same home as a file:     {statistics.median(static):9.0f} req/s")
     print(
-        f"  cached / static: {statistics.median(cached) / statistics.median(static):.0%} (goal >= 50 %)"
+        f"  cached / static: {statistics.median(cached) / statistics.median(static):.0%}"
+        " (goal >= 50 %)"
     )
     print(f"uncached, gunicorn (long tail):     {statistics.median(uncached):9.1f} req/s")
 
