@@ -20,6 +20,11 @@ RUN /venv/bin/pip install -r /tmp/requirements.txt
 # --- final: the venv and the code, run as an unprivileged user.
 FROM python:${PYTHON_VERSION}-slim
 
+# pg_dump and pg_restore for `manage.py backup` and `restore` (the same major version as the
+# server, or newer).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 ARG UID=1000
 ARG GID=1000
 

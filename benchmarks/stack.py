@@ -1,4 +1,4 @@
-"""The production stack under load and faults (issue 13). Prints figures; not a test.
+"""The production stack under load and faults. Prints figures; not a test.
 
 Against the running `make stack` (Varnish :8080 → gunicorn :8081, nginx :8082, PostgreSQL,
 Redis), with URLs spread over every page of every site of the demo (the long tail):

@@ -26,8 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, connections
-from wagtail.models import Page
+from django.db import connections
 
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
@@ -35,6 +34,7 @@ from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
 
 from .. import factories
+from ..transactional import _migrated_rows_back  # noqa: F401 (puts the migrations' rows back)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -76,23 +76,6 @@ def browser(django_db_setup):
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _migrated_rows_back(django_db_setup, django_db_blocker):
-    """After a module of transactional tests, put back the rows the migrations made."""
-    yield
-    with django_db_blocker.unblock():
-        if Page.objects.filter(depth=1).exists():
-            return
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if not contents:
-            pytest.fail(
-                "the browser tests emptied the test database and nothing was kept to restore: "
-                "mark them django_db(transaction=True, serialized_rollback=True)",
-                pytrace=False,
-            )
-        connection.creation.deserialize_db_from_string(contents)
 
 
 def _serve_media(route):

@@ -176,3 +176,15 @@ def test_a_purge_the_cache_missed_is_kept_and_sent_when_it_answers(varnish, regi
     assert send_pending() == (1, 0)
     assert title in varnish.get("/", host=host(primary))[2]
     assert not PendingPurge.objects.exists()
+
+
+def test_the_operator_purges_by_command(varnish, region):
+    from django.core.management import call_command
+
+    primary = region["primary"]
+    hit_after_warming(varnish, primary)
+    call_command("purge_cache", f"s{primary.site.pk}")
+    assert varnish.get("/", host=host(primary))[1]["X-Cache"] == "MISS"
+    hit_after_warming(varnish, primary)
+    call_command("purge_cache", "--all")
+    assert varnish.get("/", host=host(primary))[1]["X-Cache"] == "MISS"

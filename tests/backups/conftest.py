@@ -1,0 +1,2 @@
+# A backup reads committed data: these tests are transactional (tests/transactional.py).
+from tests.transactional import _migrated_rows_back  # noqa: F401
