@@ -323,6 +323,9 @@ def faults(url_file, duration):
     time.sleep(1)
     editor.stop.set()
     editor.join()
+    from django.db import connection
+
+    connection.close()  # PostgreSQL restarted under this one
     live = set(NewsPage.objects.filter(pk__in=editor.done, live=True).values_list("pk", flat=True))
     return result["wrk"], editor, len(set(editor.done) - live)
 

@@ -83,9 +83,11 @@ database() {
 
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 wait_port() {
     for _ in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        port_open "$1" && return 0
         sleep 0.1
     done
     log "nothing answers on port $1" >&2
@@ -125,12 +127,17 @@ start_varnish() {
     wait_port "$PORT"
 }
 
+# stop_one NAME [PORT]: stop it and wait until it is gone and (Varnish's child outlives its
+# manager for a moment) nothing listens on its port any more.
 stop_one() {
-    local name="$1" pidfile="$STACK_DIR/$1.pid"
+    local name="$1" port="${2:-}" pidfile="$STACK_DIR/$1.pid"
     if alive "$pidfile"; then
         kill "$(cat "$pidfile")"
         for _ in $(seq 1 100); do alive "$pidfile" || break; sleep 0.1; done
         log "stopped $name"
+    fi
+    if [ -n "$port" ]; then
+        for _ in $(seq 1 100); do port_open "$port" || break; sleep 0.1; done
     fi
     rm -f "$pidfile"
 }
@@ -156,12 +163,12 @@ case "${1:-start}" in
         log "logs and state in $STACK_DIR; stop with make stack-stop"
         ;;
     stop)
-        stop_one varnish
-        stop_one gunicorn
-        stop_one nginx
+        stop_one varnish "$PORT"
+        stop_one gunicorn "$APP_PORT"
+        stop_one nginx "$FILES_PORT"
         ;;
     status) status ;;
-    restart-varnish) secret_key; stop_one varnish; start_varnish ;;
-    restart-app) secret_key; stop_one gunicorn; start_app ;;
+    restart-varnish) secret_key; stop_one varnish "$PORT"; start_varnish ;;
+    restart-app) secret_key; stop_one gunicorn "$APP_PORT"; start_app ;;
     *) echo "usage: $0 start|stop|status|restart-varnish|restart-app" >&2; exit 2 ;;
 esac
