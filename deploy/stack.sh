@@ -99,7 +99,7 @@ start_app() {
     "$ROOT/.venv/bin/gunicorn" sites.wsgi:application \
         --bind "127.0.0.1:$APP_PORT" --workers "$WORKERS" \
         --max-requests 1000 --max-requests-jitter 100 --timeout 30 \
-        --pid "$STACK_DIR/gunicorn.pid" --daemon \
+        --pid "$STACK_DIR/gunicorn.pid" --daemon --capture-output \
         --access-logfile "$STACK_DIR/gunicorn-access.log" --error-logfile "$STACK_DIR/gunicorn.log"
     wait_port "$APP_PORT"
 }

@@ -6,8 +6,8 @@
 # - One cookie splits the cache: the accessibility mode's (`a11y`, its value validated); the
 #   others are dropped from cacheable requests.
 # - Purged by tag: the app sends `PURGE` with `xkey-purge: <tags>` after each change commits;
-#   that is a soft purge, so the purged copy is never served while the app answers, but stays
-#   as the last good copy for an outage.
+#   that is a soft purge: the purged copy is served only while its renewal is being fetched
+#   (well under a second), and stays as the last good copy for an outage.
 # - Stale rather than broken: while the app is sick (its /healthz/ probe fails: the database is
 #   down) or an answer fails with 5xx, the last good copy is served (up to a day old).
 #
@@ -34,7 +34,11 @@ sub vcl_recv {
         if (!req.http.xkey-purge) {
             return (synth(400, "xkey-purge header missing"));
         }
-        set req.http.n-gone = xkey.softpurge(req.http.xkey-purge);
+        if (req.http.xkey-purge-mode == "hard") {  # gone for good, no stale copy kept
+            set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        } else {
+            set req.http.n-gone = xkey.softpurge(req.http.xkey-purge);
+        }
         return (synth(200, "Purged " + req.http.n-gone));
     }
     if (req.http.host) {
@@ -76,7 +80,10 @@ sub vcl_recv {
     if (req.http.X-Stale-If-Error || !std.healthy(req.backend_hint)) {
         set req.grace = 24h;  # the app can't answer: the last good copy
     } else {
-        set req.grace = 0s;   # the app answers: a purged or expired copy is fetched again
+        # The app answers: a copy purged (or expired) in the last 10 s is served once more
+        # while a background fetch renews it (a fraction of a second), so readers never queue
+        # behind a page an editor keeps publishing; after that, it is fetched before serving.
+        set req.grace = 10s;
     }
     return (hash);
 }
@@ -93,12 +100,12 @@ sub vcl_hash {
 
 sub vcl_backend_response {
     if (beresp.status >= 500) {
-        if (bereq.is_bgfetch) {
-            return (abandon);  # keep the copy we have
+        if (bereq.uncacheable) {
+            return (deliver);  # a pass (the admin): the app's own answer, its 503 page
         }
-        set beresp.uncacheable = true;
-        set beresp.ttl = 0s;
-        return (deliver);
+        # Never let an error replace the copy we have: the reader's request is retried with
+        # the last good copy (vcl_synth).
+        return (abandon);
     }
     if (bereq.url ~ "^/(static|media)/") {
         unset beresp.http.Set-Cookie;
@@ -121,22 +128,12 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    if (bereq.is_bgfetch) {
-        return (abandon);
-    }
-    set beresp.http.Content-Type = "text/html; charset=utf-8";
-    set beresp.http.Retry-After = "30";
-    set beresp.http.Cache-Control = "no-store";
-    synthetic({"<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="30"><title>Сайт временно недоступен</title></head><body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem"><h1>Сайт временно недоступен</h1><p>Идут технические работы. Ничего из сохранённого не потеряно.</p><p>Страница обновится сама через 30 с.</p></body></html>"});
-    set beresp.status = 503;
-    return (deliver);
+    # The backend did not answer: as for a 5xx, a reader's request is retried with the last
+    # good copy, and whoever gets nothing gets the Russian page (vcl_synth).
+    return (abandon);
 }
 
 sub vcl_deliver {
-    if (resp.status >= 500 && req.http.X-Cacheable && !req.http.X-Stale-If-Error) {
-        set req.http.X-Stale-If-Error = "1";  # once more, taking the last good copy if any
-        return (restart);
-    }
     unset resp.http.xkey;
     unset resp.http.Via;
     unset resp.http.X-Varnish;
@@ -157,7 +154,15 @@ sub vcl_deliver {
 }
 
 sub vcl_synth {
+    if (resp.status == 503 && req.http.X-Cacheable && !req.http.X-Stale-If-Error) {
+        set req.http.X-Stale-If-Error = "1";  # once more, taking the last good copy if any
+        return (restart);
+    }
     if (resp.status == 503) {
+        set resp.http.Content-Type = "text/html; charset=utf-8";
         set resp.http.Retry-After = "30";
+        set resp.http.Cache-Control = "no-store";
+        synthetic({"<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="30"><title>Сайт временно недоступен</title></head><body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem"><h1>Сайт временно недоступен</h1><p>Идут технические работы. Ничего из сохранённого не потеряно.</p><p>Страница обновится сама через 30 с.</p></body></html>"});
+        return (deliver);
     }
 }
