@@ -29,6 +29,9 @@ export STATIC_ROOT="$STACK_DIR/static" MEDIA_ROOT="$STACK_DIR/media"
 export PLATFORM_BASE_DOMAIN="${PLATFORM_BASE_DOMAIN:-localhost}" PLATFORM_SITE_PORT="$PORT"
 export WAGTAILADMIN_BASE_URL="http://$PLATFORM_BASE_DOMAIN:$PORT"
 export PAGE_CACHE_PURGE_URLS="http://127.0.0.1:$PORT/"
+# The code's version keys the shared cache (pickled objects of another release don't load).
+RELEASE="${RELEASE:-$(git rev-parse --short HEAD 2>/dev/null || echo dev)$(git diff --quiet 2>/dev/null || echo -modified)}"
+export RELEASE
 # Plain HTTP on this machine; behind a TLS terminator in production these stay on.
 export SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 # No mail server here: invitations and reminders go to the app's log.

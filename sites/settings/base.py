@@ -158,6 +158,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Cached objects are pickled: a release whose classes differ must not read the last one's.
+CACHES["default"]["KEY_PREFIX"] = env("RELEASE", "")
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out accounts and addresses before any password is checked.
