@@ -1,17 +1,43 @@
 from contextlib import suppress
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
 
 from directory.models import ContactsPage, organization_for_site
-from home.listing import unrestricted
+from home.listing import unrestricted_condition
 
 GENERATION_KEY = "site-chrome:generation"
+# Part of every key: a release that changes what a SiteChrome holds changes it, so that no
+# process unpickles a chrome an older release left in a shared cache.
+LAYOUT = 2
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page the chrome links to, with its URL on the site worked out when the chrome is
+    built rather than on every page view."""
+
+    pk: int
+    title: str
+    url: str
+    url_path: str
+
+
+def _url(page, site):
+    """The page's URL as seen from `site` (relative there), as `{% pageurl %}` gives it."""
+    url = page.get_url(current_site=site)
+    # Wagtail keeps the site root paths it looked up on the page: not in the cached chrome.
+    page.__dict__.pop("_wagtail_cached_site_root_paths", None)
+    return url
 
 
 def _timeout():
@@ -23,11 +49,16 @@ def _timeout():
 
 class SiteChrome:
     """What every public page's header and footer show about the site's organization:
-    its name and branding, its parent organization's site, its contacts and its sections.
+    its name and branding, its parent organization's site, its contacts and its sections
+    (with their URLs), the footer itself rendered, and the home page's children by slug, for
+    routing.
 
-    Built in a fixed number of queries and kept in the cache per site, so a page view costs
-    none of them; any publish, move, delete, registry or branding change anywhere starts a new
-    generation (`invalidate()`): a rare event next to page views, and a rebuild is cheap."""
+    Built in a fixed number of queries and kept in the cache per site and language, so a page
+    view costs none of them; any publish, move, delete, registry, site, branding or restriction
+    change anywhere starts a new generation (`invalidate()`): a rare event next to page views,
+    and a rebuild is cheap. What else depends on those only can be kept with it (`kept()`)."""
+
+    generation = None  # of the cache it is kept in (`for_site()`)
 
     def __init__(self, site, language_code=None):
         self.site = site
@@ -57,15 +88,28 @@ class SiteChrome:
         )
         self.tagline = ""
         self.logo = None  # (url, width, height) of the logo's rendition
+        self.root_url = self.contacts_url = ""
+        self.children = {}
         if self.root_page is not None:
+            self.root_url = _url(self.root_page, site)
             self.contacts = ContactsPage.for_site_root(self.root_page)
-            # Nothing under a view restriction: the chrome is the same for every visitor
-            # (and shows on error pages and the search too), so none has passed one.
-            self.sections = list(
-                unrestricted(self.root_page.get_children().live().in_menu()).only(
-                    "title", "url_path", "path", "depth", "slug"
-                )
+            if self.contacts is not None:
+                self.contacts_url = _url(self.contacts, site)
+            # The home page's live children, in one query: by slug for routing (`child()`);
+            # those in the menu are the sections, but none under a view restriction: the
+            # chrome is the same for every visitor (and shows on error pages and the search
+            # too), so none has passed one.
+            children = (
+                self.root_page.get_children()
+                .live()
+                .annotate(unrestricted=unrestricted_condition())
+                .only("title", "url_path", "slug", "show_in_menus", "content_type")
             )
+            self.sections = []
+            for page in children:
+                self.children[page.slug] = (page.pk, page.content_type_id)
+                if page.show_in_menus and page.unrestricted:
+                    self.sections.append(Link(page.pk, page.title, _url(page, site), page.url_path))
             # The network's branding setting, found by name (the registry sits below the network).
             branding_model = settings_registry.get_by_natural_key("sites", "sitebranding")
             branding = branding_model.objects.filter(site=site).select_related("logo").first()
@@ -77,6 +121,22 @@ class SiteChrome:
         else:
             self.contacts = None
             self.sections = []
+        # The footer shows nothing but the chrome (and the year): rendered here, once.
+        with translation.override(language_code or settings.LANGUAGE_CODE):
+            self.footer = render_to_string("includes/footer_chrome.html", {"site_chrome": self})
+
+    def child(self, parent, slug):
+        """The live child page of the site's home page `parent` at `slug`, specific, in one
+        query (Wagtail's routing takes two: the page, then its type); None if the chrome
+        does not know it, for Wagtail to look it up. The query checks the parent and the
+        slug again, so a chrome built before a change can't route to the wrong page."""
+        if self.root_page is None or parent.pk != self.root_page.pk or slug not in self.children:
+            return None
+        pk, content_type_id = self.children[slug]
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            return None
+        return model.objects.child_of(parent).filter(pk=pk, slug=slug, live=True).first()
 
     @property
     def title(self):
@@ -92,12 +152,31 @@ class SiteChrome:
         if language_code == settings.LANGUAGE_CODE:
             language_code = None
         generation = cache.get_or_set(GENERATION_KEY, 1, None)
-        key = f"site-chrome:{site.pk}:{language_code or '-'}:{generation}"
+        key = _key(site, language_code or "-", generation)
         chrome = cache.get(key)
         if chrome is None:
             chrome = cls(site, language_code)
+            chrome.generation = generation
             cache.set(key, chrome, _timeout())
         return chrome
+
+    def kept(self, name, build):
+        """`build()`, kept in the cache as this chrome is: for its site under `name`, until
+        the next generation or the chrome's timeout. For what depends only on what renews
+        the chrome (pages published, moved or deleted, the registry, sites, branding, view
+        restrictions); one cache read, the generation being the chrome's own."""
+        if self.site is None:
+            return build()
+        key = _key(self.site, name, self.generation)
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, _timeout())
+        return value
+
+
+def _key(site, name, generation):
+    return f"site-chrome:{LAYOUT}:{site.pk}:{name}:{generation}"
 
 
 def invalidate(**kwargs):

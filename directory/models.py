@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from directory.page_forms import ContactsPageForm
 from home.listing import unrestricted
+from home.serving import ViewRestrictionsInOneQuery
 
 HOSTNAME_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -227,7 +228,7 @@ class Organization(index.Indexed, models.Model):
         }
 
 
-class ContactsPage(Page):
+class ContactsPage(ViewRestrictionsInOneQuery, Page):
     """The organization's public contacts; filled from the registry when created, then the
     editors keep it current (the registry stays with the regional admins)."""
 
@@ -327,7 +328,7 @@ def _folded(text):
     return text.casefold().replace("ё", "е")
 
 
-class DirectoryPage(Page):
+class DirectoryPage(ViewRestrictionsInOneQuery, Page):
     """«Организации профсоюза»: the organizations below the site's own, read from the registry
     at request time (never stored on the page, so it is never out of date): on the regional
     site the territorial organizations, each with its primaries; on a territorial site its

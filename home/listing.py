@@ -1,12 +1,16 @@
-"""What every public listing of pages shares: leaving out what a visitor may not open, and
-paginating in the database."""
+"""What every public listing of pages shares: leaving out what a visitor may not open, the
+items' URLs (from the listing page's own, not looked up per item), and paginating in the
+database."""
+
+from urllib.parse import quote
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
+from django.db.models import BooleanField, Expression, F
+from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page, PageViewRestriction
 
 PER_PAGE = 10
+URL_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what Django's reverse() leaves unquoted in a path
 
 
 def unrestricted(pages, shown_on=None):
@@ -25,20 +29,85 @@ def unrestricted(pages, shown_on=None):
     so those do not hide what it lists: a members-only news index shows its news to the
     members. Any other restriction still does. Leave it out for what is not a page view
     (the feed, the cached site chrome, which error pages and the search show too)."""
-    # A restriction on the page or an ancestor: its page's path is a prefix of the page's.
-    restrictions = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
+    return pages.filter(unrestricted_condition(shown_on))
+
+
+def unrestricted_condition(shown_on=None):
+    """The condition `unrestricted()` filters on, as an expression (to annotate pages with)."""
+    passed = ()
     if shown_on is not None:
         steplen = Page.steplen
         passed = [shown_on.path[:end] for end in range(steplen, len(shown_on.path) + 1, steplen)]
-        restrictions = restrictions.exclude(page__path__in=passed)
-    return pages.exclude(Exists(restrictions))
+    return _Unrestricted(passed)
 
 
-def paginate(items, request, per_page=PER_PAGE):
-    """The requested page of `items` (the last one past the end, the first on nonsense)."""
+class _Unrestricted(Expression):
+    """The condition of `unrestricted()`: no restriction on the page or an ancestor (its
+    page's path is a prefix of the page's), but those on the `passed` paths. The subquery is
+    written here as SQL, once, with only the page's own path column compiled by Django: built
+    as a queryset, Django resolved and compiled a subquery of its own for every listing, which
+    cost more than running it."""
+
+    output_field = BooleanField()
+
+    def __init__(self, passed=()):
+        super().__init__()
+        self.path = F("path")
+        self.passed = tuple(passed)
+
+    def get_source_expressions(self):
+        return [self.path]
+
+    def set_source_expressions(self, exprs):
+        (self.path,) = exprs
+
+    def as_sql(self, compiler, connection):
+        path, params = compiler.compile(self.path)
+        quote = connection.ops.quote_name
+        restrictions = quote(PageViewRestriction._meta.db_table)
+        restricted_page = quote(PageViewRestriction._meta.get_field("page").column)
+        pages, page_id = quote(Page._meta.db_table), quote(Page._meta.pk.column)
+        restricted_path = f"{quote('unrestricted_page')}.{quote('path')}"
+        # Only quoted table and column names in the text; the paths passed are parameters.
+        sql = (
+            f"NOT EXISTS (SELECT 1 FROM {restrictions} {quote('unrestricted_pvr')}"  # noqa: S608
+            f" INNER JOIN {pages} {quote('unrestricted_page')}"
+            f" ON {quote('unrestricted_pvr')}.{restricted_page}"
+            f" = {quote('unrestricted_page')}.{page_id}"
+            f" WHERE SUBSTR({path}, 1, LENGTH({restricted_path})) = {restricted_path}"
+        )
+        if self.passed:
+            sql += f" AND {restricted_path} NOT IN ({', '.join(['%s'] * len(self.passed))})"
+        return sql + ")", (*params, *self.passed)
+
+
+def with_urls_below(pages, ancestor, ancestor_url):
+    """`pages`, all below `ancestor`, as a list, each with its `listing_url`: the URL
+    `{% pageurl %}` gives it, made of the ancestor's URL (`ancestor_url`) and the rest of its
+    path, since Wagtail's URLs follow the tree. `{% pageurl %}` would look the page's site up
+    among every site's root path and reverse a URL again for each item of a listing."""
+    pages = list(pages)
+    if ancestor_url is None:  # not routable (a preview of a new page): {% pageurl %} it is
+        return pages
+    start = len(ancestor.url_path)
+    for page in pages:
+        rest = quote(page.url_path[start:], safe=URL_PATH_SAFE)
+        page.listing_url = ancestor_url + rest
+    return pages
+
+
+def parent_url(url):
+    """The URL of the parent of the page at `url`: Wagtail's URLs follow the tree, a page's
+    is its parent's and its slug, so the parent costs no query."""
+    return url[: url.rstrip("/").rfind("/") + 1]
+
+
+def paginate(items, request, per_page=PER_PAGE, count=None):
+    """The requested page of `items` (the last one past the end, the first on nonsense).
+    `count`: how many `items` there are, when the caller knows it (else a query counts)."""
     paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count
     try:
         page_obj = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:

@@ -2,11 +2,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.search import index
 
+from directory.chrome import chrome_for_request
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.listing import unrestricted
+from home.listing import parent_url, unrestricted, with_urls_below
+from home.serving import ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage
@@ -15,7 +17,7 @@ HOME_NEWS_COUNT = 4
 HOME_ORGANIZATIONS_NEWS_COUNT = 4
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsInOneQuery, Page):
     """The root of one organization's site. Which organization is told by the registry
     (`Organization.site`), never stored twice on the page."""
 
@@ -48,29 +50,61 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = NewsPage.objects.for_listing(self, shown_on=self)[:HOME_NEWS_COUNT]
-        news_index = unrestricted(NewsIndexPage.objects.live().child_of(self), self).first()
-        context["news_index"] = news_index
+        context["latest_news"] = with_urls_below(
+            NewsPage.objects.for_listing(self, shown_on=self)[:HOME_NEWS_COUNT],
+            self,
+            self.get_url(request),
+        )
+        news_index_url, organizations_news_url = self.news_index_urls(request)
+        context["news_index_url"] = news_index_url
         if feeds_organizations(site_organization(request)):
             # «Новости организаций»: the latest news the organizations below flagged for their
             # parent (news/flow.py); on a regional site, those of all its organizations.
-            feed = OrganizationsFeed(Site.find_for_request(request))
+            feed = OrganizationsFeed(chrome_for_request(request))
             context["organizations_news"] = feed.label(
                 feed.news(NewsPage.objects)[:HOME_ORGANIZATIONS_NEWS_COUNT], request
             )
-            if news_index is not None:
-                context["organizations_news_url"] = news_index.organizations_news_url(request)
-        context["latest_report"] = (
+            if organizations_news_url:
+                context["organizations_news_url"] = organizations_news_url
+        report = (
             unrestricted(PublicReportPage.objects.live().descendant_of(self), self)
             .select_related("document")
-            .defer_streamfields()
+            .only("title", "url_path", "year", "summary", "document")  # what the card shows
             .order_by("-year")
             .first()
         )
+        context["latest_report"] = report
+        if report is not None:
+            context["latest_report_url"] = report.get_url(request)
+            context["reports_url"] = parent_url(context["latest_report_url"])
         return context
 
+    def news_index_urls(self, request):
+        """The URLs of the site's news index and of its «Новости организаций» ("" without a
+        news index a visitor of this page may open), kept with the site chrome: only a page
+        published, moved or deleted, or a restriction, changes them."""
+        if not self.pk or getattr(request, "is_preview", False):
+            return self._news_index_urls(request)
+        chrome = chrome_for_request(request)
+        return chrome.kept(f"news-index:{self.pk}", lambda: self._news_index_urls(request))
 
-class StandardPage(Page):
+    def _news_index_urls(self, request):
+        index = unrestricted(NewsIndexPage.objects.live().child_of(self), self).first()
+        if index is None:
+            return "", ""
+        return index.get_url(request), index.organizations_news_url(request)
+
+    def route(self, request, path_components):
+        if path_components:
+            # The site's sections in one query each, from the chrome's list of them.
+            child = chrome_for_request(request).child(self, path_components[0])
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class StandardPage(ViewRestrictionsInOneQuery, Page):
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("body")]

@@ -85,4 +85,4 @@ class NewsFeed(Feed):
         return timezone.make_aware(datetime.combine(item.date, time(12)))
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tagged.tag.name for tagged in item.listed_tags]

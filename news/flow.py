@@ -4,14 +4,14 @@ the sites of the organizations above it in the registry: a primary organization'
 territorial organization's site and on the regional site, a territorial organization's on the
 regional site.
 
-Nothing is copied and nothing is cached: the feed is a query over the live pages at request
-time, so unflagging, unpublishing, moving or deleting a news item, or moving an organization
-to another parent in the registry, shows at once on every site, with no invalidation to get
-wrong. It costs a fixed number of queries however many organizations and news there are:
+No news is copied or cached: the feed is a query over the live pages at request time, so
+unflagging, unpublishing, moving or deleting a news item shows at once on every site. It costs
+a fixed number of queries however many organizations and news there are:
 
 1. the organizations below the site's organization that have a site (one query on the
    registry, following `Organization.parent`, never the page tree: the hierarchy lives in the
-   registry and the page trees are flat);
+   registry and the page trees are flat). Kept with the site chrome (directory/chrome.py),
+   which any registry or site change renews, as it does the organization the chrome names;
 2. the news under those sites' root pages, matched by the prefix of their tree path: one
    `IN` over a fixed-length prefix per distinct root path length (a single one in practice,
    since every home page sits directly under the Wagtail root), not one `LIKE` per site,
@@ -19,7 +19,7 @@ wrong. It costs a fixed number of queries however many organizations and news th
 3. the images' renditions (prefetched).
 
 An item under a view restriction (on itself or an ancestor) never leaves its own site: that is
-a subquery of the news query (`home.models.unrestricted`), not Wagtail's `public()`, which
+a condition of the news query (`home.listing.unrestricted`), not Wagtail's `public()`, which
 costs a query of its own.
 
 Each item's source is then found in memory from its path prefix, and its link is its full
@@ -47,21 +47,16 @@ class Source:
 
 
 class OrganizationsFeed:
-    """Flagged, live, public news of the organizations below `site`'s organization."""
+    """Flagged, live, public news of the organizations below a site's organization."""
 
-    def __init__(self, site):
+    def __init__(self, chrome):
+        """The feed of the site of `chrome` (directory.chrome.SiteChrome), which keeps the
+        organizations below."""
         self.sources = SiteRoots({})
+        site = chrome.site
         if site is None:
             return
-        rows = (
-            Organization.objects.filter(
-                Q(parent__site=site) | Q(parent__parent__site=site),
-                site__isnull=False,
-                kind__in=[Organization.Kind.TERRITORIAL, Organization.Kind.PRIMARY],
-            )
-            .values_list("pk", "short_name", "name", "site__root_page__path")
-            .order_by()
-        )
+        rows = chrome.kept("organizations-below", lambda: _organizations_below(site))
         self.sources = SiteRoots(
             (root_path, Source(pk, short_name, name, root_path))
             for pk, short_name, name, root_path in rows
@@ -84,13 +79,7 @@ class OrganizationsFeed:
             news = news.alias(**{alias: Substr("path", 1, length)})
             paths = [path for path in self.sources.by_root_path if len(path) == length]
             under_sites |= Q(**{f"{alias}__in": paths})
-        return (
-            news.filter(under_sites)
-            .defer_streamfields()
-            .select_related("main_image")
-            .prefetch_related("main_image__renditions")
-            .order_by("-date", "-pk")
-        )
+        return news.filter(under_sites).loaded_for_listing().order_by("-date", "-pk")
 
     def label(self, items, request=None):
         """Give each news item its `source` (a Source) and `original_url` (absolute, on the
@@ -100,6 +89,18 @@ class OrganizationsFeed:
             item.source = self.sources.of(item)
             item.original_url = item.get_full_url(request)
         return items
+
+
+def _organizations_below(site):
+    return list(
+        Organization.objects.filter(
+            Q(parent__site=site) | Q(parent__parent__site=site),
+            site__isnull=False,
+            kind__in=[Organization.Kind.TERRITORIAL, Organization.Kind.PRIMARY],
+        )
+        .values_list("pk", "short_name", "name", "site__root_page__path")
+        .order_by()
+    )
 
 
 def feeds_organizations(organization):

@@ -9,13 +9,14 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.listing import unrestricted
+from home.serving import ViewRestrictionsInOneQuery
 
 from .forms import PublicReportPageForm
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class ReportIndexPage(Page):
+class ReportIndexPage(ViewRestrictionsInOneQuery, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -40,7 +41,7 @@ class ReportIndexPage(Page):
         return context
 
 
-class PublicReportPage(Page):
+class PublicReportPage(ViewRestrictionsInOneQuery, Page):
     """A yearly public report (публичный отчёт): one per year per organization. The key
     figures are fields, not free text, so they can be compared across organizations."""
 

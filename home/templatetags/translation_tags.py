@@ -31,6 +31,7 @@ def page_languages(context, page):
         Page.objects.live()
         .filter(translation_key=page.translation_key)
         .select_related("locale")
+        .only("url_path", "locale__language_code")
         .order_by("locale__language_code")
     )
     languages = [

@@ -1,14 +1,18 @@
 """A site's news section: its own news, by tag or year, and «Новости организаций»."""
 
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from home.listing import paginate, unrestricted
+from directory.chrome import chrome_for_request
+from home.listing import paginate, unrestricted, with_urls_below
+from home.serving import ChildrenOfOneType, ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
 from news.models.news_page import ORGANIZATIONS_ROUTE, ORGANIZATIONS_SLUG, NewsPage
 
@@ -22,7 +26,7 @@ def year_from(value):
     return year if 1 <= year <= 9999 else None
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(RoutablePageMixin, ChildrenOfOneType, ViewRestrictionsInOneQuery, Page):
     """A site's news, paginated, filtered by one tag (`?tag=`) or one year (`?year=`) at a
     time, with the years that have news as an archive.
 
@@ -40,6 +44,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
     subpage_types = ["news.NewsPage"]
     max_count_per_parent = 1
     template = "news/news_index_page.html"
+    child_model = NewsPage  # a news item is served with its image in one query
+    child_related = ("main_image",)
 
     class Meta:
         verbose_name = _("news index")
@@ -48,19 +54,29 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.for_listing(self, shown_on=self)
-        # One query for the archive: the years that have live news listed here.
-        dates = unrestricted(NewsPage.objects.live().descendant_of(self), self).dates(
-            "date", "year", order="DESC"
+        # One query for the archive and the paginator's count: the years that have live news
+        # listed here, with how many each has.
+        per_year = dict(
+            unrestricted(NewsPage.objects.live().descendant_of(self), self)
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(count=Count("pk"))
+            .order_by("-year")
+            .values_list("year", "count")
         )
-        years = [d.year for d in dates]
+        years = list(per_year)
         tag = request.GET.get("tag", "").strip()
         year = None if tag else year_from(request.GET.get("year"))
+        count = sum(per_year.values())
         if tag:
-            news = news.filter(tags__name=tag)
+            news, count = news.filter(tags__name=tag), None  # counted by the paginator
         elif year is not None:
-            news = news.filter(date__year=year)
-        context.update(paginate(news, request))
-        context.update(current_tag=tag, current_year=year, years=years)
+            news, count = news.filter(date__year=year), per_year.get(year, 0)
+        context.update(paginate(news, request, count=count))
+        index_url = self.get_url(request)
+        page_obj = context["page_obj"]
+        page_obj.object_list = with_urls_below(page_obj.object_list, self, index_url)
+        context.update(index_url=index_url, current_tag=tag, current_year=year, years=years)
         if feeds_organizations(site_organization(request)):
             context["organizations_news_url"] = self.organizations_news_url(request)
         return context
@@ -77,7 +93,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         """All of «Новости организаций», paginated (the home page shows the latest few)."""
         if not feeds_organizations(site_organization(request)):
             raise Http404
-        feed = OrganizationsFeed(Site.find_for_request(request))
+        feed = OrganizationsFeed(chrome_for_request(request))
         context = super().get_context(request)  # the page, without this index's own news
         context.update(paginate(feed.news(NewsPage.objects), request))
         context["page_obj"].object_list = feed.label(context["page_obj"].object_list, request)

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -12,15 +12,25 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
+from wagtail.images.models import Filter
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.listing import unrestricted
+from home.listing import parent_url, unrestricted, with_urls_below
+from home.serving import ViewRestrictionsInOneQuery
 
 ORGANIZATIONS_ROUTE = "organizations"
 ORGANIZATIONS_SLUG = "organizatsiy"
+
+# What a news listing loads of each item: the fields the cards, the feed and the RSS show
+# (includes/news_card.html, flow.py, feeds.py), and the renditions of its image the cards show
+# (news_tags.listing_picture), made once: Wagtail parses a filter once per Filter. A field
+# left out here costs a query per item when a template reads it.
+LISTING_FIELDS = ("title", "url_path", "path", "first_published_at", "date", "lead", "main_image")
+LISTING_PICTURE_FILTERS = (Filter("format-webp|fill-480x270"), Filter("format-jpeg|fill-480x270"))
 
 
 class NewsPageTag(TaggedItemBase):
@@ -32,22 +42,43 @@ class NewsPageTag(TaggedItemBase):
 class NewsPageQuerySet(PageQuerySet):
     def for_listing(self, ancestor, shown_on=None):
         """Live news under `ancestor` that an anonymous visitor could open (none under a view
-        restriction, but those the page `shown_on` has passed: `home.models.unrestricted`),
+        restriction, but those the page `shown_on` has passed: `home.listing.unrestricted`),
         newest first, loaded for a listing in a fixed number of queries however many there
-        are (images and tags are prefetched, bodies deferred)."""
+        are: `LISTING_FIELDS` only, images and their renditions, and the tags, as
+        `listed_tags` (NewsPageTag with its tag, in the order they were added)."""
+        tagged = NewsPageTag.objects.select_related("tag").only("content_object", "tag__name")
         return (
             unrestricted(self.live().descendant_of(ancestor), shown_on)
-            .defer_streamfields()
-            .select_related("main_image")
-            .prefetch_related("main_image__renditions", "tags")
+            .loaded_for_listing()
+            .prefetch_related(
+                Prefetch("tagged_items", queryset=tagged.order_by("pk"), to_attr="listed_tags")
+            )
             .order_by("-date", "-pk")
+        )
+
+    def loaded_for_listing(self):
+        """`LISTING_FIELDS` only, the images joined and the renditions a listing shows
+        prefetched as Wagtail's `prefetched_renditions` (a list: no manager made per image)."""
+        renditions = (
+            get_image_model()
+            .get_rendition_model()
+            .objects.filter(
+                filter_spec__in=[image_filter.spec for image_filter in LISTING_PICTURE_FILTERS]
+            )
+        )
+        return (
+            self.only(*LISTING_FIELDS)
+            .select_related("main_image")
+            .prefetch_related(
+                Prefetch("main_image__renditions", renditions, to_attr="prefetched_renditions")
+            )
         )
 
 
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 
 
-class NewsPage(Page):
+class NewsPage(ViewRestrictionsInOneQuery, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences"))
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
@@ -109,8 +140,17 @@ class NewsPage(Page):
         url_parts = self.get_url_parts(request)
         root_url = url_parts[1] if url_parts else ""
         # The address on the page's own site, whatever host the request came by.
-        canonical_url = self.get_full_url(request) or ""
+        canonical_url = root_url + url_parts[2] if root_url and url_parts[2] else ""
         previous_news, next_news = self.neighbours()
+        url = self.get_url(request)
+        if url is not None:
+            # The news index and the neighbours are found from this page's URL, no query.
+            index_url = parent_url(url)
+            previous_news, next_news = (
+                with_urls_below([news], self.get_parent(), index_url)[0] if news else None
+                for news in (previous_news, next_news)
+            )
+            context["news_index_url"] = index_url
         context.update(
             canonical_url=canonical_url,
             site_root_url=root_url or "",
@@ -123,7 +163,8 @@ class NewsPage(Page):
     def neighbours(self):
         """The older and the newer live news item in the same news index that the index
         lists (none under a view restriction this page has not passed), in the listing's
-        order (date, then id), or None at either end: two small queries."""
+        order (date, then id), or None at either end: two small queries, of their titles
+        and paths only."""
         if not self.pk or not self.path:  # a preview of a page not saved yet
             return None, None
         siblings = unrestricted(
@@ -131,7 +172,7 @@ class NewsPage(Page):
             .filter(path__startswith=self.path[: -self.steplen], depth=self.depth)
             .exclude(pk=self.pk),
             self,
-        ).defer_streamfields()
+        ).only("title", "url_path")
         older = siblings.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
         newer = siblings.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
         return (

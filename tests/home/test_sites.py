@@ -245,3 +245,27 @@ def test_site_chrome_is_cached_and_renewed_when_a_page_is_published(client, regi
     assert "Молодые педагоги" not in get(client, "zheleznogorsk.localhost").text  # a draft
     section.save_revision().publish()
     assert "Молодые педагоги" in get(client, "zheleznogorsk.localhost").text
+
+
+def test_routing_by_the_cached_chrome_never_serves_a_page_at_an_address_it_left(client, region):
+    """The home page finds its sections in the chrome's list of its children (one query
+    instead of Wagtail's two); a page that list does not know yet, or one whose address has
+    changed since, is found as Wagtail finds it."""
+    from directory.chrome import SiteChrome, invalidate
+
+    host = "zheleznogorsk.localhost"
+    home = region["territorial"].site.root_page
+    get(client, host)  # the chrome is cached now
+    # Added without a publish signal, so the cached chrome does not know it.
+    home.add_child(instance=StandardPage(title="Ветераны", slug="veterany", live=True))
+    assert "Ветераны" in get(client, host, "/veterany/").text
+    # Its address changed behind the chrome's back: the old one answers 404, the new one serves.
+    section = StandardPage.objects.child_of(home).get(slug="veterany")
+    invalidate()
+    get(client, host)  # the chrome knows it now, at its first address
+    assert SiteChrome.for_site(region["territorial"].site).children["veterany"][0] == section.pk
+    section.slug = "veterany-truda"
+    section.set_url_path(home)
+    Page.objects.filter(pk=section.pk).update(slug=section.slug, url_path=section.url_path)
+    assert get(client, host, "/veterany/").status_code == 404
+    assert "Ветераны" in get(client, host, "/veterany-truda/").text

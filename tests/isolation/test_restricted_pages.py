@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from directory.models import ContactsPage
 from home.models import StandardPage
@@ -262,6 +262,29 @@ def test_previous_and_next_skip_a_restricted_neighbour(client, pages):
 
 
 # The restricted pages themselves ------------------------------------------------------------
+
+
+def test_each_page_has_wagtails_view_restrictions_found_in_one_query(
+    pages, django_assert_num_queries
+):
+    """Served pages look their restrictions up in one query (home/serving.py), to the same
+    result as Wagtail's two: the page's and its ancestors', an alias counting as its original."""
+    alias_of_secret = pages["secret"].create_alias(update_slug="sobranie-2")
+    alias_below_restricted = pages["older"].create_alias(
+        parent=pages["members_index"], update_slug="subbotnik-2"
+    )
+    for name, page in [
+        *pages.items(),
+        ("alias", alias_of_secret),
+        ("alias2", alias_below_restricted),
+    ]:
+        with django_assert_num_queries(1):
+            ours = set(page.get_view_restrictions())
+        assert ours == set(Page.get_view_restrictions(page)), name
+    assert (
+        PageViewRestriction.objects.get(page=pages["secret"])
+        in alias_of_secret.get_view_restrictions()
+    )
 
 
 def test_a_restricted_page_answers_with_the_password_form_not_its_content(client, pages):
