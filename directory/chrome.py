@@ -151,7 +151,7 @@ class SiteChrome:
             return cls(None)
         if language_code == settings.LANGUAGE_CODE:
             language_code = None
-        generation = cache.get_or_set(GENERATION_KEY, 1, None)
+        generation = current_generation()
         key = _key(site, language_code or "-", generation)
         chrome = cache.get(key)
         if chrome is None:
@@ -177,6 +177,24 @@ class SiteChrome:
 
 def _key(site, name, generation):
     return f"site-chrome:{LAYOUT}:{site.pk}:{name}:{generation}"
+
+
+def current_generation():
+    """The chrome's generation now: what is kept for it is valid until the next one."""
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def kept_for_network(name, build):
+    """`build()` if it is not None, kept as the chrome is (until the next generation or the
+    chrome's timeout) under `name`: for what depends only on what renews it (sites, the
+    registry, pages published, moved or deleted, locales). None is never kept."""
+    key = f"site-chrome:{LAYOUT}:network:{name}:{current_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(key, value, _timeout())
+    return value
 
 
 def invalidate(**kwargs):

@@ -85,4 +85,4 @@ class NewsFeed(Feed):
         return timezone.make_aware(datetime.combine(item.date, time(12)))
 
     def item_categories(self, item):
-        return [tagged.tag.name for tagged in item.listed_tags]
+        return item.listed_tags

@@ -4,7 +4,8 @@ Checked against Wagtail 8.0 and django-treebeard 5.3; tests/patches/test_patches
 one is gone, so an upgrade shows at once what to review.
 """
 
-from wagtail.models import ReferenceIndex
+from django.http.request import split_domain_port
+from wagtail.models import ReferenceIndex, Site
 from wagtail.models.copying import _copy
 
 
@@ -34,7 +35,20 @@ def next_child_path(model, parent, last_child):
     return model._get_path(parent.path, parent.depth + 1, 1)
 
 
+def find_site(request):
+    """The site Wagtail finds for `request` (`Site.find_for_request` without keeping it on the
+    request), by the raw Host header as Wagtail reads it (no ALLOWED_HOSTS check here)."""
+    return Site._find_for_request(request)
+
+
+def raw_hostname(request):
+    """The request's hostname as `find_site()` reads it."""
+    return split_domain_port(request._get_raw_host())[0]
+
+
 PRIVATE_NAMES = [
+    ("wagtail.models.sites", "Site._find_for_request"),
+    ("django.http.request", "HttpRequest._get_raw_host"),
     ("wagtail.models.copying", "_copy"),
     ("wagtail.models.reference_index", "ReferenceIndex._extract_references_from_object"),
     ("wagtail.models.reference_index", "ReferenceIndex._get_base_content_type"),

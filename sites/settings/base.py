@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "sites.pagecache.middleware.PageCacheMiddleware",
     "sites.isolation.odd_input.RejectControlCharacters",  # 400 for NUL/control characters
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The request's site from the cache, not a query (sites/public/hostnames.py).
+    "sites.public.hostnames.SiteByHostnameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,0 +1,54 @@
+"""Which site a request is for, found without a query on most requests.
+
+Wagtail finds the site of every request by its hostname with a query of its own (sites ordered
+by how well they match, `wagtail.models.sites.get_site_for_hostname`): the costliest of a page
+view's queries to build. Its answer for a site's own hostname is kept here with the site
+chrome (directory/chrome.py), whose generation any site change renews; any other hostname
+(the default site's fallback, an alias) is left to Wagtail every time, so that no answer is
+kept under a hostname no site has, and the cache does not grow with what visitors send.
+
+The site is kept with its home page, specific, which Wagtail's routing starts from: a page
+published, moved or deleted anywhere renews it, as it does the chrome."""
+
+import re
+
+from directory.chrome import kept_for_network
+from sites.patches.internals import find_site, raw_hostname
+
+HOSTNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
+
+
+def site_for_request(request):
+    """The site Wagtail would find for `request` (`Site.find_for_request`), or None."""
+    hostname = raw_hostname(request)
+    port = request.get_port()
+    if not (HOSTNAME_RE.fullmatch(hostname) and port.isdigit()):
+        return find_site(request)
+
+    found = []  # what Wagtail found, when it was asked
+
+    def find():
+        found.append(find_site(request))
+        site = found[0]
+        if site is None or site.hostname != hostname:
+            return None
+        # Its home page as Wagtail's routing will ask for it (`root_page.localized.specific`,
+        # which costs a query for the specific page): renewed as the site is, on any publish.
+        site.root_page = site.root_page.specific
+        return site
+
+    site = kept_for_network(f"site-for:{hostname}:{port}", find)
+    return site if site is not None or not found else found[0]
+
+
+class SiteByHostnameMiddleware:
+    """Finds the request's site (`site_for_request`) where Wagtail's `Site.find_for_request`
+    will look for it, on the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = site_for_request(request)
+        return self.get_response(request)
