@@ -40,11 +40,15 @@ def _url(page, site):
     return url
 
 
+def shared_cache():
+    """Is the cache shared by every process (Redis)? A process-local one can't hear of a
+    change made in another process."""
+    return not settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+
+
 def _timeout():
-    """A day in a cache shared by every process (Redis). A process-local cache can't hear of a
-    change made in another process, so there the chrome is kept for a minute only."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    return 60 if backend.endswith(("LocMemCache", "DummyCache")) else 24 * 60 * 60
+    """A day in a cache shared by every process; in a process-local one a minute only."""
+    return 24 * 60 * 60 if shared_cache() else 60
 
 
 class SiteChrome:

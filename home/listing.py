@@ -5,7 +5,7 @@ database."""
 from urllib.parse import quote
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import BooleanField, Expression, F
+from django.db.models import BooleanField, Expression, F, Q
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page, PageViewRestriction
 
@@ -79,6 +79,26 @@ class _Unrestricted(Expression):
         if self.passed:
             sql += f" AND {restricted_path} NOT IN ({', '.join(['%s'] * len(self.passed))})"
         return sql + ")", (*params, *self.passed)
+
+
+def below(ancestor, inclusive=False):
+    """`below_path()` of the page `ancestor`."""
+    return below_path(ancestor.path, inclusive)
+
+
+def below_path(path, inclusive=False):
+    """The condition of Wagtail's `descendant_of()` of the page at tree path `path`, as a
+    range of paths, which an index on the path serves (Wagtail's `path LIKE 'prefix%'` is a
+    scan of every page of every site on SQLite, and on PostgreSQL unless the column's
+    collation is "C"). A path is its ancestors' followed by digits and capital letters
+    (treebeard's alphabet), so every descendant's lies between the ancestor's and the
+    ancestor's padded with "Z", the last of them, to the column's length, and any other
+    page's outside, in every collation that orders digits and capital letters as ASCII does
+    (SQLite's, PostgreSQL's "C", ICU and glibc ones)."""
+    upper = path + "Z" * (Page._meta.get_field("path").max_length - len(path))
+    if inclusive:
+        return Q(path__gte=path, path__lte=upper)
+    return Q(path__gt=path, path__lte=upper)
 
 
 def with_urls_below(pages, ancestor, ancestor_url):

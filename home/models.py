@@ -7,7 +7,7 @@ from wagtail.search import index
 
 from directory.chrome import chrome_for_request
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.listing import parent_url, unrestricted, with_urls_below
+from home.listing import below, parent_url, unrestricted, with_urls_below
 from home.serving import ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
 from news.models import NewsIndexPage, NewsPage
@@ -67,7 +67,7 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
             if organizations_news_url:
                 context["organizations_news_url"] = organizations_news_url
         report = (
-            unrestricted(PublicReportPage.objects.live().descendant_of(self), self)
+            unrestricted(PublicReportPage.objects.live().filter(below(self)), self)
             .select_related("document")
             .only("title", "url_path", "year", "summary", "document")  # what the card shows
             .order_by("-year")

@@ -11,7 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from directory.chrome import chrome_for_request
-from home.listing import paginate, unrestricted, with_urls_below
+from home.listing import below, paginate, unrestricted, with_urls_below
 from home.serving import ChildrenOfOneType, ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
 from news.models.news_page import ORGANIZATIONS_ROUTE, ORGANIZATIONS_SLUG, NewsPage
@@ -57,7 +57,7 @@ class NewsIndexPage(RoutablePageMixin, ChildrenOfOneType, ViewRestrictionsInOneQ
         # One query for the archive and the paginator's count: the years that have live news
         # listed here, with how many each has.
         per_year = dict(
-            unrestricted(NewsPage.objects.live().descendant_of(self), self)
+            unrestricted(NewsPage.objects.live().filter(below(self)), self)
             .annotate(year=ExtractYear("date"))
             .values("year")
             .annotate(count=Count("pk"))

@@ -21,7 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.listing import parent_url, unrestricted, with_urls_below
+from home.listing import below, below_path, parent_url, unrestricted, with_urls_below
 from home.serving import ViewRestrictionsInOneQuery
 
 ORGANIZATIONS_ROUTE = "organizations"
@@ -89,7 +89,7 @@ class NewsPageQuerySet(PageQuerySet):
         restriction, but those the page `shown_on` has passed: `home.listing.unrestricted`),
         newest first, loaded for a listing in a fixed number of queries however many there
         are: `loaded_for_listing()`, with the tags' names as `listed_tags`."""
-        listing = unrestricted(self.live().descendant_of(ancestor), shown_on).loaded_for_listing()
+        listing = unrestricted(self.live().filter(below(ancestor)), shown_on).loaded_for_listing()
         listing._iterable_class = TaggedListingIterable
         return listing.order_by("-date", "-pk")
 
@@ -195,7 +195,7 @@ class NewsPage(ViewRestrictionsInOneQuery, Page):
             return None, None
         siblings = unrestricted(
             NewsPage.objects.live()
-            .filter(path__startswith=self.path[: -self.steplen], depth=self.depth)
+            .filter(below_path(self.path[: -self.steplen]), depth=self.depth)
             .exclude(pk=self.pk),
             self,
         ).only("title", "url_path")

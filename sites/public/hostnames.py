@@ -7,12 +7,13 @@ chrome (directory/chrome.py), whose generation any site change renews; any other
 (the default site's fallback, an alias) is left to Wagtail every time, so that no answer is
 kept under a hostname no site has, and the cache does not grow with what visitors send.
 
-The site is kept with its home page, specific, which Wagtail's routing starts from: a page
-published, moved or deleted anywhere renews it, as it does the chrome."""
+With a cache every process shares (Redis), the site is kept with its home page, specific,
+which Wagtail's routing starts from: a page published, moved or deleted anywhere renews it,
+as it does the chrome."""
 
 import re
 
-from directory.chrome import kept_for_network
+from directory.chrome import kept_for_network, shared_cache
 from sites.patches.internals import find_site, raw_hostname
 
 HOSTNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
@@ -32,9 +33,11 @@ def site_for_request(request):
         site = found[0]
         if site is None or site.hostname != hostname:
             return None
-        # Its home page as Wagtail's routing will ask for it (`root_page.localized.specific`,
-        # which costs a query for the specific page): renewed as the site is, on any publish.
-        site.root_page = site.root_page.specific
+        if shared_cache():
+            # Its home page as Wagtail's routing asks for it (`root_page.localized.specific`,
+            # a query for the specific page), renewed as the site is, on any publish: only
+            # where every process hears of it, or another could serve an old version.
+            site.root_page = site.root_page.specific
         return site
 
     site = kept_for_network(f"site-for:{hostname}:{port}", find)

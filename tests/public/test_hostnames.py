@@ -18,11 +18,36 @@ pytestmark = pytest.mark.django_db
 HOST = "zheleznogorsk.localhost"
 
 
+@pytest.fixture(params=["process-local cache", "Redis"])
+def any_cache(request, settings):
+    """Each test twice: with the tests' process-local cache, and with Redis as in production,
+    where the site is kept with its home page (directory.chrome.shared_cache)."""
+    if request.param == "Redis":
+        import redis
+
+        try:
+            redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "sites.outage.cache.ForgivingRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/9",
+                "KEY_PREFIX": f"test-hostnames-{id(request)}",
+            }
+        }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
 def site_queries(queries):
     return [q["sql"] for q in queries if 'FROM "wagtailcore_site"' in q["sql"]]
 
 
-def test_a_page_view_asks_the_database_for_its_site_once_then_never(client, region):
+def test_a_page_view_asks_the_database_for_its_site_once_then_never(client, region, any_cache):
     with CaptureQueriesContext(connection) as first:
         assert client.get("/", HTTP_HOST=HOST).status_code == 200
     with CaptureQueriesContext(connection) as second:
@@ -30,6 +55,9 @@ def test_a_page_view_asks_the_database_for_its_site_once_then_never(client, regi
     assert region["territorial"].short_name in response.text
     assert site_queries(first.captured_queries)
     assert not site_queries(second.captured_queries)
+    home_queries = [q["sql"] for q in second.captured_queries if 'FROM "home_homepage"' in q["sql"]]
+    # With Redis the home page is kept with the site; else it is asked for on every view.
+    assert len(home_queries) == (0 if any_cache == "Redis" else 1)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +93,7 @@ def test_only_a_sites_own_hostname_is_kept(region):
     assert not [key for key in cache._cache if "nobody.localhost" in key]
 
 
-def test_a_hostname_changed_in_the_admin_moves_the_site_at_once(client, region):
+def test_a_hostname_changed_in_the_admin_moves_the_site_at_once(client, region, any_cache):
     site = region["territorial"].site
     assert client.get("/", HTTP_HOST=HOST).status_code == 200  # kept now
     site.hostname = "zhgorsk.localhost"
@@ -77,7 +105,9 @@ def test_a_hostname_changed_in_the_admin_moves_the_site_at_once(client, region):
     assert region["territorial"].short_name not in old.text.split("<main", 1)[1]
 
 
-def test_the_home_page_kept_with_the_site_is_renewed_when_it_is_published(client, region):
+def test_the_home_page_kept_with_the_site_is_renewed_when_it_is_published(
+    client, region, any_cache
+):
     assert client.get("/", HTTP_HOST=HOST).status_code == 200  # kept now, with its home page
     home = HomePage.objects.get(pk=region["territorial"].site.root_page_id)
     home.intro = "<p>Итоги года: вступили 120 новых членов</p>"
