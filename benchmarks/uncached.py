@@ -217,6 +217,12 @@ def our_urls(app_url, per_group=None):
 # --- Starting the servers (--start) -----------------------------------------------------------
 
 
+def environment(env):
+    """This process's environment with `env`'s variables set, or removed where None."""
+    merged = {**os.environ, **env}
+    return {name: value for name, value in merged.items() if value is not None}
+
+
 @contextmanager
 def gunicorn(directory, module, port, env, workers=2):
     """A gunicorn of `directory`'s venv serving `module` on 127.0.0.1:`port` while in the block."""
@@ -230,7 +236,7 @@ def gunicorn(directory, module, port, env, workers=2):
     process = subprocess.Popen(  # noqa: S603
         command,
         cwd=directory,
-        env={**os.environ, **env},
+        env=environment(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -265,12 +271,15 @@ def start_servers(stack, bakerydemo_dir, app_port, bakerydemo_port):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # As it ships, with its process-local cache and its own database, whatever ours use.
+        "REDIS_URL": None,
+        "DATABASE_URL": None,
     }
     for directory, env in ((ROOT, ours), (Path(bakerydemo_dir), bakery)):
         subprocess.run(  # noqa: S603
             [str(directory / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "-v0"],
             cwd=directory,
-            env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": env["DJANGO_SETTINGS_MODULE"]},
+            env=environment(env),
             check=True,
             input="yes\n",
             text=True,

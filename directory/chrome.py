@@ -18,7 +18,7 @@ from home.listing import unrestricted_condition
 GENERATION_KEY = "site-chrome:generation"
 # Part of every key: a release that changes what a SiteChrome holds changes it, so that no
 # process unpickles a chrome an older release left in a shared cache.
-LAYOUT = 2
+LAYOUT = 3
 
 
 @dataclass(frozen=True)

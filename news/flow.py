@@ -27,13 +27,15 @@ URL on its own site's hostname (Wagtail's cached site root paths; no query per i
 """
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.db.models import Q
 from django.db.models.functions import Substr
+from wagtail.models import Page
 
 from directory.chrome import chrome_for_request
 from directory.models import Organization, SiteRoots
-from home.listing import unrestricted
+from home.listing import URL_PATH_SAFE, unrestricted
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,13 @@ class Source:
     short_name: str
     name: str
     root_path: str
+    root_url_path: str = ""
+    home_url: str = ""  # its site's home page's full URL, as Wagtail gives it
+
+    def url_of(self, page):
+        """The full URL of `page`, on this organization's site: its home page's and the rest
+        of its path, since Wagtail's URLs follow the tree."""
+        return self.home_url + quote(page.url_path[len(self.root_url_path) :], safe=URL_PATH_SAFE)
 
 
 class OrganizationsFeed:
@@ -57,10 +66,7 @@ class OrganizationsFeed:
         if site is None:
             return
         rows = chrome.kept("organizations-below", lambda: _organizations_below(site))
-        self.sources = SiteRoots(
-            (root_path, Source(pk, short_name, name, root_path))
-            for pk, short_name, name, root_path in rows
-        )
+        self.sources = SiteRoots((row[3], Source(*row)) for row in rows)
 
     def __bool__(self):
         return bool(self.sources)
@@ -87,20 +93,32 @@ class OrganizationsFeed:
         items = list(items)
         for item in items:
             item.source = self.sources.of(item)
-            item.original_url = item.get_full_url(request)
+            item.original_url = (
+                item.source.url_of(item)
+                if item.source is not None and item.source.home_url
+                else item.get_full_url(request)
+            )
         return items
 
 
 def _organizations_below(site):
-    return list(
+    """(pk, short name, name, its site's root path, root URL path, home page's full URL) of
+    each organization below `site`'s: two queries, kept with the site chrome."""
+    rows = list(
         Organization.objects.filter(
             Q(parent__site=site) | Q(parent__parent__site=site),
             site__isnull=False,
             kind__in=[Organization.Kind.TERRITORIAL, Organization.Kind.PRIMARY],
         )
-        .values_list("pk", "short_name", "name", "site__root_page__path")
+        .values_list("pk", "short_name", "name", "site__root_page_id")
         .order_by()
     )
+    homes = Page.objects.in_bulk([row[3] for row in rows])
+    return [
+        (pk, short_name, name, homes[home].path, homes[home].url_path, homes[home].get_full_url())
+        for pk, short_name, name, home in rows
+        if home in homes
+    ]
 
 
 def feeds_organizations(organization):

@@ -13,6 +13,7 @@ def keep_active_locales():
     original = Locale.get_active
     if getattr(original, "kept", False):
         return
+
     def get_active(cls):
         language = translation.get_language()
         return kept_for_network(f"locale:{language}", lambda: original.__func__(cls))

@@ -97,3 +97,17 @@ def test_no_switcher_where_there_is_no_translation(client, region, editor):
     # A site never translated has none either
     rylsk = get(client, "rylsk.localhost").content.decode()
     assert "language-switcher" not in rylsk and "hreflang" not in rylsk
+
+
+def test_the_switcher_follows_a_translation_unpublished_and_published_again(client, region, editor):
+    """A page's languages are kept with the site chrome: unpublishing or publishing a
+    translation renews them, so the switcher never links to a page that is not there."""
+    english_home = publish_english(region, editor)
+    about = StandardPage.objects.descendant_of(english_home).get(slug="o-profsoyuze")
+    host, path = "zheleznogorsk.localhost", "/o-profsoyuze/"
+    assert 'hreflang="en"' in get(client, host, path).content.decode()
+    about.unpublish()
+    russian = get(client, host, path).content.decode()
+    assert "language-switcher" not in russian and 'hreflang="en"' not in russian
+    about.save_revision().publish()
+    assert 'hreflang="en"' in get(client, host, path).content.decode()
