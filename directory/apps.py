@@ -11,8 +11,8 @@ class DirectoryConfig(AppConfig):
         from wagtail.models import Locale, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from directory.chrome import invalidate
         from directory.models import Organization
+        from home.kept import invalidate
 
         # What the public pages' header and footer show (context_processors.SiteChrome)
         for signal in (page_published, page_unpublished, post_page_move):
@@ -23,12 +23,24 @@ class DirectoryConfig(AppConfig):
             post_save.connect(invalidate, sender=model, dispatch_uid=f"site-chrome-{model}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"site-chrome-d-{model}")
         post_delete.connect(_page_deleted, dispatch_uid="site-chrome-page-deleted")
+        # An alias takes its original's view restrictions (home/serving.py keeps which pages
+        # of a site are aliases): a new one starts a generation too.
+        post_save.connect(_alias_created, dispatch_uid="site-chrome-alias-created")
 
 
 def _page_deleted(sender, instance, **kwargs):
     from wagtail.models import Page  # here: this module is imported before the models
 
-    from directory.chrome import invalidate
+    from home.kept import invalidate
 
     if isinstance(instance, Page):
+        invalidate()
+
+
+def _alias_created(sender, instance, created, **kwargs):
+    from wagtail.models import Page  # here: this module is imported before the models
+
+    from home.kept import invalidate
+
+    if created and isinstance(instance, Page) and instance.alias_of_id:
         invalidate()

@@ -1,10 +1,8 @@
-from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
@@ -13,12 +11,9 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
 
 from directory.models import ContactsPage, organization_for_site
+from home.kept import current_generation, timeout
+from home.kept import key as kept_key
 from home.listing import unrestricted_condition
-
-GENERATION_KEY = "site-chrome:generation"
-# Part of every key: a release that changes what a SiteChrome holds changes it, so that no
-# process unpickles a chrome an older release left in a shared cache.
-LAYOUT = 3
 
 
 @dataclass(frozen=True)
@@ -38,17 +33,6 @@ def _url(page, site):
     # Wagtail keeps the site root paths it looked up on the page: not in the cached chrome.
     page.__dict__.pop("_wagtail_cached_site_root_paths", None)
     return url
-
-
-def shared_cache():
-    """Is the cache shared by every process (Redis)? A process-local one can't hear of a
-    change made in another process."""
-    return not settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-
-
-def _timeout():
-    """A day in a cache shared by every process; in a process-local one a minute only."""
-    return 24 * 60 * 60 if shared_cache() else 60
 
 
 class SiteChrome:
@@ -161,7 +145,7 @@ class SiteChrome:
         if chrome is None:
             chrome = cls(site, language_code)
             chrome.generation = generation
-            cache.set(key, chrome, _timeout())
+            cache.set(key, chrome, timeout())
         return chrome
 
     def kept(self, name, build):
@@ -175,43 +159,12 @@ class SiteChrome:
         value = cache.get(key)
         if value is None:
             value = build()
-            cache.set(key, value, _timeout())
+            cache.set(key, value, timeout())
         return value
 
 
 def _key(site, name, generation):
-    return f"site-chrome:{LAYOUT}:{site.pk}:{name}:{generation}"
-
-
-def current_generation():
-    """The chrome's generation now: what is kept for it is valid until the next one."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
-
-
-def kept_for_network(name, build):
-    """`build()` if it is not None, kept as the chrome is (until the next generation or the
-    chrome's timeout) under `name`: for what depends only on what renews it (sites, the
-    registry, pages published, moved or deleted, locales). None is never kept."""
-    key = f"site-chrome:{LAYOUT}:network:{name}:{current_generation()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        if value is not None:
-            cache.set(key, value, _timeout())
-    return value
-
-
-def invalidate(**kwargs):
-    """Start a new generation of every site's chrome (a signal receiver, or call it): now, and
-    again when the transaction commits, so that a page view between the two can't keep what
-    the transaction had not yet committed."""
-    _next_generation()
-    transaction.on_commit(_next_generation)
-
-
-def _next_generation():
-    with suppress(ValueError):  # no generation yet: the next page view starts one
-        cache.incr(GENERATION_KEY)
+    return kept_key(site.pk, name, generation)
 
 
 def organization(request):

@@ -86,7 +86,7 @@ def below(ancestor, inclusive=False):
     return below_path(ancestor.path, inclusive)
 
 
-def below_path(path, inclusive=False):
+def below_path(path, inclusive=False, field="path"):
     """The condition of Wagtail's `descendant_of()` of the page at tree path `path`, as a
     range of paths, which an index on the path serves (Wagtail's `path LIKE 'prefix%'` is a
     scan of every page of every site on SQLite, and on PostgreSQL unless the column's
@@ -96,9 +96,7 @@ def below_path(path, inclusive=False):
     page's outside, in every collation that orders digits and capital letters as ASCII does
     (SQLite's, PostgreSQL's "C", ICU and glibc ones)."""
     upper = path + "Z" * (Page._meta.get_field("path").max_length - len(path))
-    if inclusive:
-        return Q(path__gte=path, path__lte=upper)
-    return Q(path__gt=path, path__lte=upper)
+    return Q(**{f"{field}__gte" if inclusive else f"{field}__gt": path, f"{field}__lte": upper})
 
 
 def with_urls_below(pages, ancestor, ancestor_url):

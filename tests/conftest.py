@@ -113,3 +113,28 @@ def region(db):
     """The regional organization, a territorial one and one of its primaries, each with a site
     built by the platform's own site builder."""
     return site_content.build_small_region()
+
+
+@pytest.fixture(params=["process-local cache", "Redis"])
+def any_cache(request, settings):
+    """Each test using it twice: with the tests' process-local cache, and with Redis as in
+    production, where more is kept between page views (home.kept.shared_cache)."""
+    if request.param == "Redis":
+        import redis
+
+        try:
+            redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "sites.outage.cache.ForgivingRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/9",
+                "KEY_PREFIX": f"test-{id(request)}",
+            }
+        }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield request.param
+    cache.clear()

@@ -6,8 +6,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 
-from directory.chrome import invalidate
 from directory.models import Organization
+from home.kept import invalidate
 from sites.accounts import emails
 from sites.moderation import services as moderation
 from sites.moderation.models import ModerationSettings

@@ -3,7 +3,7 @@
 from django.utils import translation
 from wagtail.models import Locale
 
-from directory.chrome import kept_for_network
+from home.kept import kept_for_network
 
 
 def keep_active_locales():

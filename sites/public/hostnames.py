@@ -12,8 +12,11 @@ which Wagtail's routing starts from: a page published, moved or deleted anywhere
 as it does the chrome."""
 
 import re
+from contextlib import suppress
 
-from directory.chrome import kept_for_network, shared_cache
+from django.db import DatabaseError
+
+from home.kept import kept_for_network, shared_cache
 from sites.patches.internals import find_site, raw_hostname
 
 HOSTNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
@@ -53,5 +56,8 @@ class SiteByHostnameMiddleware:
 
     def __call__(self, request):
         if not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = site_for_request(request)
+            # The database down: left to whatever needs the site (the outage's 503 page,
+            # /healthz/ which needs none).
+            with suppress(DatabaseError):
+                request._wagtail_site = site_for_request(request)
         return self.get_response(request)

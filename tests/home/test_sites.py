@@ -226,7 +226,7 @@ def test_branding_shows_in_the_header_of_its_own_site_only(client, region):
 
 
 def test_site_chrome_is_cached_and_renewed_when_a_page_is_published(client, region):
-    from directory.chrome import invalidate
+    from home.kept import invalidate
 
     get(client, "zheleznogorsk.localhost")
     with CaptureQueriesContext(connection) as cached:
@@ -251,7 +251,8 @@ def test_routing_by_the_cached_chrome_never_serves_a_page_at_an_address_it_left(
     """The home page finds its sections in the chrome's list of its children (one query
     instead of Wagtail's two); a page that list does not know yet, or one whose address has
     changed since, is found as Wagtail finds it."""
-    from directory.chrome import SiteChrome, invalidate
+    from directory.chrome import SiteChrome
+    from home.kept import invalidate
 
     host = "zheleznogorsk.localhost"
     home = region["territorial"].site.root_page

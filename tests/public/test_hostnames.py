@@ -18,31 +18,6 @@ pytestmark = pytest.mark.django_db
 HOST = "zheleznogorsk.localhost"
 
 
-@pytest.fixture(params=["process-local cache", "Redis"])
-def any_cache(request, settings):
-    """Each test twice: with the tests' process-local cache, and with Redis as in production,
-    where the site is kept with its home page (directory.chrome.shared_cache)."""
-    if request.param == "Redis":
-        import redis
-
-        try:
-            redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-        except redis.exceptions.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "sites.outage.cache.ForgivingRedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/9",
-                "KEY_PREFIX": f"test-hostnames-{id(request)}",
-            }
-        }
-    from django.core.cache import cache
-
-    cache.clear()
-    yield request.param
-    cache.clear()
-
-
 def site_queries(queries):
     return [q["sql"] for q in queries if 'FROM "wagtailcore_site"' in q["sql"]]
 

@@ -1,0 +1,66 @@
+"""What public page views keep in the cache between them, and when it is renewed: the site
+chrome (directory/chrome.py) and what depends only on what renews it.
+
+Everything kept is keyed by a generation, network-wide, that any page published, unpublished,
+moved or deleted, any registry, site, branding, locale or view restriction change starts anew
+(`invalidate()`, connected in directory/apps.py and sites/network/signals.py): a rare event
+next to page views. With a cache every process shares (Redis, as in production) a change shows
+on the next view in every process; a process-local cache can't hear of another process's
+changes, so there things are kept for a minute only, and what must never be stale (page
+content, view restrictions) is not kept at all (`shared_cache()`)."""
+
+from contextlib import suppress
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "site-chrome:generation"
+# Part of every key: a release that changes what is kept changes it, so that no process
+# unpickles what an older release left in a shared cache.
+LAYOUT = 4
+
+
+def shared_cache():
+    """Is the cache shared by every process (Redis)? A process-local one can't hear of a
+    change made in another process."""
+    return not settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+
+
+def timeout():
+    """A day in a cache shared by every process; in a process-local one a minute only."""
+    return 24 * 60 * 60 if shared_cache() else 60
+
+
+def current_generation():
+    """The generation now: what is kept for it is valid until the next one."""
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def key(scope, name, generation):
+    return f"site-chrome:{LAYOUT}:{scope}:{name}:{generation}"
+
+
+def kept_for_network(name, build):
+    """`build()` if it is not None, kept until the next generation (or `timeout()`) under
+    `name`. None is never kept."""
+    name_key = key("network", name, current_generation())
+    value = cache.get(name_key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(name_key, value, timeout())
+    return value
+
+
+def invalidate(**kwargs):
+    """Start a new generation (a signal receiver, or call it): now, and again when the
+    transaction commits, so that a page view between the two can't keep what the transaction
+    had not yet committed."""
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation():
+    with suppress(ValueError):  # no generation yet: the next page view starts one
+        cache.incr(GENERATION_KEY)
