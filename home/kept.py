@@ -9,7 +9,8 @@ on the next view in every process; a process-local cache can't hear of another p
 changes, so there things are kept for a minute only, and what must never be stale (page
 content, view restrictions) is not kept at all (`shared_cache()`)."""
 
-from contextlib import suppress
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,9 +33,32 @@ def timeout():
     return 24 * 60 * 60 if shared_cache() else 60
 
 
+# While a request is served (`one_generation_a_request()`): the generation it found, once read.
+_request_generation = ContextVar("request_generation", default=None)
+
+
 def current_generation():
-    """The generation now: what is kept for it is valid until the next one."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+    """The generation now: what is kept for it is valid until the next one. Read once a
+    request (a request that starts a new one reads it again)."""
+    found = _request_generation.get()
+    if found:
+        return found[0]
+    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    if found is not None:
+        found.append(generation)
+    return generation
+
+
+@contextmanager
+def one_generation_a_request():
+    """Around serving a request (sites/public/hostnames.py's middleware): the generation is
+    read from the cache once. Not outside a request: a long-lived process (a command, a
+    thread) would not hear of another process's new generation."""
+    token = _request_generation.set([])
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
 
 
 def key(scope, name, generation):
@@ -64,3 +88,6 @@ def invalidate(**kwargs):
 def _next_generation():
     with suppress(ValueError):  # no generation yet: the next page view starts one
         cache.incr(GENERATION_KEY)
+    found = _request_generation.get()
+    if found:
+        found.clear()  # read again

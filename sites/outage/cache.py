@@ -5,7 +5,7 @@ can't be rebuilt (the site chrome, Wagtail's site root paths, renditions' lookup
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -24,6 +24,24 @@ def _failed(operation, error):
         logger.warning("Redis cache unavailable (%s): %s; serving without it", operation, error)
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis-py client per connection pool: Django
+    makes a new one for every operation, which cost more than the operation (a page view makes
+    about ten). redis-py's clients are safe to share, and Django keeps a cache object per
+    thread anyway."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
     def __init__(self, server, params):
         options = params.setdefault("OPTIONS", {})
@@ -31,6 +49,7 @@ class ForgivingRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, params)
+        self._class = ReusedClients
 
     def get(self, key, default=None, version=None):
         try:

@@ -16,7 +16,7 @@ from contextlib import suppress
 
 from django.db import DatabaseError
 
-from home.kept import kept_for_network, shared_cache
+from home.kept import kept_for_network, one_generation_a_request, shared_cache
 from sites.patches.internals import find_site, raw_hostname
 
 HOSTNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
@@ -49,15 +49,17 @@ def site_for_request(request):
 
 class SiteByHostnameMiddleware:
     """Finds the request's site (`site_for_request`) where Wagtail's `Site.find_for_request`
-    will look for it, on the request."""
+    will look for it, on the request; what is kept is of the generation the request found
+    first (home.kept.one_generation_a_request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not hasattr(request, "_wagtail_site"):
-            # The database down: left to whatever needs the site (the outage's 503 page,
-            # /healthz/ which needs none).
-            with suppress(DatabaseError):
-                request._wagtail_site = site_for_request(request)
-        return self.get_response(request)
+        with one_generation_a_request():
+            if not hasattr(request, "_wagtail_site"):
+                # The database down: left to whatever needs the site (the outage's 503
+                # page, /healthz/ which needs none).
+                with suppress(DatabaseError):
+                    request._wagtail_site = site_for_request(request)
+            return self.get_response(request)

@@ -1,0 +1,55 @@
+"""What page views keep between them (home/kept.py): valid for one generation, read once a
+request, and renewed the moment anything it depends on changes."""
+
+import pytest
+from django.core.cache import cache
+
+from home import kept
+
+pytestmark = pytest.mark.django_db  # invalidate() renews again when the transaction commits
+
+
+def other_process_starts_a_generation():
+    cache.incr(kept.GENERATION_KEY)  # what another process's invalidate() does to the cache
+
+
+def test_outside_a_request_every_read_sees_another_process_s_new_generation():
+    first = kept.current_generation()
+    other_process_starts_a_generation()
+    assert kept.current_generation() == first + 1
+
+
+def test_a_request_reads_the_generation_once_unless_it_starts_a_new_one(any_cache):
+    first = kept.current_generation()
+    with kept.one_generation_a_request():
+        assert kept.current_generation() == first
+        other_process_starts_a_generation()
+        assert kept.current_generation() == first, "one generation for the whole request"
+        kept.invalidate()  # this request changed something: it reads the generation again
+        assert kept.current_generation() == first + 2
+    assert kept.current_generation() == first + 2
+
+
+def test_what_is_kept_is_renewed_by_a_new_generation(any_cache):
+    built = []
+
+    def build():
+        built.append(len(built))
+        return f"version {len(built)}"
+
+    assert kept.kept_for_network("probe", build) == "version 1"
+    assert kept.kept_for_network("probe", build) == "version 1"
+    kept.invalidate()
+    assert kept.kept_for_network("probe", build) == "version 2"
+    assert kept.kept_for_network("nothing", lambda: None) is None  # None is never kept
+    assert built == [0, 1]
+
+
+def test_the_redis_cache_reuses_its_clients(any_cache):
+    if any_cache != "Redis":
+        pytest.skip("Redis only")
+    client = cache._cache.get_client()
+    cache.set("probe", "kept")
+    assert cache.get("probe") == "kept"
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
