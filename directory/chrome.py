@@ -11,7 +11,7 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
 
 from directory.models import ContactsPage, organization_for_site
-from home.kept import current_generation, timeout
+from home.kept import current_generation, shared_cache, timeout
 from home.kept import key as kept_key
 from home.listing import unrestricted_condition
 
@@ -117,14 +117,24 @@ class SiteChrome:
         """The live child page of the site's home page `parent` at `slug`, specific, in one
         query (Wagtail's routing takes two: the page, then its type); None if the chrome
         does not know it, for Wagtail to look it up. The query checks the parent and the
-        slug again, so a chrome built before a change can't route to the wrong page."""
+        slug again, so a chrome built before a change can't route to the wrong page.
+
+        With a cache every process shares, the page is kept with the chrome (as the home page
+        is with its site, sites/public/hostnames.py): a site's sections are few and most
+        viewed, and any publish renews them; else every process could serve an old version."""
         if self.root_page is None or parent.pk != self.root_page.pk or slug not in self.children:
             return None
         pk, content_type_id = self.children[slug]
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:
             return None
-        return model.objects.child_of(parent).filter(pk=pk, slug=slug, live=True).first()
+
+        def find():
+            return model.objects.child_of(parent).filter(pk=pk, slug=slug, live=True).first()
+
+        if shared_cache():
+            return self.kept(f"child:{parent.pk}:{slug}", find)
+        return find()
 
     @property
     def title(self):

@@ -103,3 +103,19 @@ def test_the_active_locale_is_kept_and_renewed_when_locales_change(region):
     english.delete()
     with translation.override("en"):
         assert Locale.get_active() == russian  # Wagtail's fallback: the default locale
+
+
+def test_a_section_kept_with_the_chrome_is_renewed_when_published_or_unpublished(
+    client, region, any_cache
+):
+    """With Redis the site's sections (the home page's children) are kept with its chrome:
+    an edit published, or the section unpublished, shows on the next view."""
+    from news.models import NewsIndexPage
+
+    index = NewsIndexPage.objects.child_of(region["territorial"].site.root_page).get()
+    assert client.get("/novosti/", HTTP_HOST=HOST).status_code == 200  # kept now
+    index.intro = "Все события организации за год"
+    index.save_revision().publish()
+    assert "Все события организации за год" in client.get("/novosti/", HTTP_HOST=HOST).text
+    index.unpublish()
+    assert client.get("/novosti/", HTTP_HOST=HOST).status_code == 404
