@@ -17,6 +17,7 @@ from contextlib import suppress
 from django.db import DatabaseError
 
 from home.kept import kept_for_network, one_generation_a_request, shared_cache
+from sites.pagecache.middleware import PRIVATE_PREFIXES
 from sites.patches.internals import find_site, raw_hostname
 
 HOSTNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
@@ -47,6 +48,13 @@ def site_for_request(request):
     return site if site is not None or not found else found[0]
 
 
+def _for_readers(request):
+    """A reader's request: GET or HEAD, not the admin's nor any other private path. Editors'
+    requests find the site as Wagtail does, never with a home page kept from an earlier
+    view, which their edits (drafts start no generation) could have changed."""
+    return request.method in ("GET", "HEAD") and not request.path_info.startswith(PRIVATE_PREFIXES)
+
+
 class SiteByHostnameMiddleware:
     """Finds the request's site (`site_for_request`) where Wagtail's `Site.find_for_request`
     will look for it, on the request; what is kept is of the generation the request found
@@ -57,7 +65,7 @@ class SiteByHostnameMiddleware:
 
     def __call__(self, request):
         with one_generation_a_request():
-            if not hasattr(request, "_wagtail_site"):
+            if not hasattr(request, "_wagtail_site") and _for_readers(request):
                 # The database down: left to whatever needs the site (the outage's 503
                 # page, /healthz/ which needs none).
                 with suppress(DatabaseError):

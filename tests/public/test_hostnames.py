@@ -119,3 +119,26 @@ def test_a_section_kept_with_the_chrome_is_renewed_when_published_or_unpublished
     assert "Все события организации за год" in client.get("/novosti/", HTTP_HOST=HOST).text
     index.unpublish()
     assert client.get("/novosti/", HTTP_HOST=HOST).status_code == 404
+
+
+def test_editors_requests_find_the_site_as_wagtail_does(rf, region, any_cache):
+    """The admin, previews and forms never get a site (with its home page) kept from an
+    earlier reader's view: only readers' GET and HEAD requests do."""
+    from sites.public.hostnames import SiteByHostnameMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["kept"] = hasattr(request, "_wagtail_site")
+        return None
+
+    middleware = SiteByHostnameMiddleware(view)
+    for method, path, kept in [
+        ("get", "/", True),
+        ("head", "/novosti/", True),
+        ("post", "/", False),
+        ("get", "/admin/pages/", False),
+        ("get", "/documents/1/otchet.pdf", False),
+    ]:
+        middleware(getattr(rf, method)(path, HTTP_HOST=HOST))
+        assert seen["kept"] is kept, (method, path)
