@@ -50,10 +50,9 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        home_url = self.own_url(request)
         context["latest_news"] = with_urls_below(
-            NewsPage.objects.for_listing(self, shown_on=self)[:HOME_NEWS_COUNT],
-            self,
-            self.get_url(request),
+            NewsPage.objects.for_listing(self, shown_on=self)[:HOME_NEWS_COUNT], self, home_url
         )
         news_index_url, organizations_news_url = self.news_index_urls(request)
         context["news_index_url"] = news_index_url
@@ -75,9 +74,21 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
         )
         context["latest_report"] = report
         if report is not None:
-            context["latest_report_url"] = report.get_url(request)
+            (report,) = with_urls_below([report], self, home_url)
+            context["latest_report_url"] = getattr(report, "listing_url", None) or report.get_url(
+                request
+            )
             context["reports_url"] = parent_url(context["latest_report_url"])
         return context
+
+    def own_url(self, request):
+        """This page's URL as `{% pageurl %}` gives it: the site chrome's, which has it, when
+        this is the home page the chrome is of (Wagtail would look the site up among every
+        site's root paths)."""
+        chrome = chrome_for_request(request)
+        if chrome.root_page is not None and chrome.root_page.pk == self.pk and chrome.root_url:
+            return chrome.root_url
+        return self.get_url(request)
 
     def news_index_urls(self, request):
         """The URLs of the site's news index and of its «Новости организаций» ("" without a
