@@ -20,7 +20,9 @@ from .. import factories
 
 pytestmark = pytest.mark.django_db
 
-QUERY_BUDGET = 15
+# A page view's queries: with Redis, as in production, what only a publish changes is kept
+# between views (home/kept.py); with a process-local cache less is.
+QUERY_BUDGET = {"process-local cache": 8, "Redis": 6}  # 4-7 and 1-5 today
 
 
 def get(client, host, path="/", **params):
@@ -197,7 +199,7 @@ class TestPagesRender:
 @pytest.mark.parametrize(
     "path", ["/", "/novosti/", "/novosti/?year=2026", "/novosti/news-1/", "/novosti/organizatsiy/"]
 )
-def test_query_budget_does_not_grow_with_news(client, region, path):
+def test_query_budget_does_not_grow_with_news(client, region, path, any_cache):
     counts = {}
     for total in (5, 50):
         have = NewsPage.objects.descendant_of(region["territorial"].site.root_page).count()
@@ -208,7 +210,7 @@ def test_query_budget_does_not_grow_with_news(client, region, path):
         assert response.status_code == 200
         counts[total] = len(queries)
     assert counts[5] == counts[50], counts
-    assert counts[50] <= QUERY_BUDGET, counts
+    assert counts[50] <= QUERY_BUDGET[any_cache], counts
 
 
 def test_branding_shows_in_the_header_of_its_own_site_only(client, region):
