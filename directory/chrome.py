@@ -2,7 +2,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
@@ -11,7 +10,7 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
 
 from directory.models import ContactsPage, organization_for_site
-from home.kept import current_generation, shared_cache, timeout
+from home.kept import current_generation, kept, shared_cache
 from home.kept import key as kept_key
 from home.listing import unrestricted_condition
 
@@ -150,13 +149,13 @@ class SiteChrome:
         if language_code == settings.LANGUAGE_CODE:
             language_code = None
         generation = current_generation()
-        key = _key(site, language_code or "-", generation)
-        chrome = cache.get(key)
-        if chrome is None:
+
+        def build():
             chrome = cls(site, language_code)
             chrome.generation = generation
-            cache.set(key, chrome, timeout())
-        return chrome
+            return chrome
+
+        return kept(_key(site, language_code or "-", generation), build)
 
     def kept(self, name, build):
         """`build()`, kept in the cache as this chrome is: for its site under `name`, until
@@ -165,12 +164,7 @@ class SiteChrome:
         restrictions); one cache read, the generation being the chrome's own."""
         if self.site is None:
             return build()
-        key = _key(self.site, name, self.generation)
-        value = cache.get(key)
-        if value is None:
-            value = build()
-            cache.set(key, value, timeout())
-        return value
+        return kept(_key(self.site, name, self.generation), build)
 
 
 def _key(site, name, generation):

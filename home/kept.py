@@ -9,6 +9,10 @@ on the next view in every process; a process-local cache can't hear of another p
 changes, so there things are kept for a minute only, and what must never be stale (page
 content, view restrictions) is not kept at all (`shared_cache()`)."""
 
+import pickle
+import threading
+import time
+from collections import OrderedDict
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
@@ -43,7 +47,10 @@ def current_generation():
     found = _request_generation.get()
     if found:
         return found[0]
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    # A generation never repeats, even after Redis lost it (a restart, a flush): it starts
+    # again from the clock, past every earlier one, so nothing kept for an old one is taken
+    # for the new (the process memory below keeps values by generation).
+    generation = cache.get_or_set(GENERATION_KEY, time.time_ns() // 1000, None)
     if found is not None:
         found.append(generation)
     return generation
@@ -68,12 +75,42 @@ def key(scope, name, generation):
 def kept_for_network(name, build):
     """`build()` if it is not None, kept until the next generation (or `timeout()`) under
     `name`. None is never kept."""
-    name_key = key("network", name, current_generation())
-    value = cache.get(name_key)
+    return kept(key("network", name, current_generation()), build)
+
+
+# What was kept for a generation never changes: with a shared cache, each process also keeps
+# the most recently used of those values in its own memory (pickled, so that no two requests
+# share an object), by their full cache key, generation included, and a page view costs one
+# cache read (the generation) instead of one for each value.
+MEMORY_ENTRIES = 1024
+_memory = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def kept(full_key, build):
+    """The value kept under `full_key` (which names its generation), else `build()`, kept
+    unless it is None."""
+    shared = shared_cache()
+    if shared:
+        memory_key = cache.make_key(full_key)
+        with _memory_lock:
+            data = _memory.get(memory_key)
+            if data is not None:
+                _memory.move_to_end(memory_key)
+        if data is not None:
+            return pickle.loads(data)  # noqa: S301 (what this process pickled itself)
+    value = cache.get(full_key)
     if value is None:
         value = build()
-        if value is not None:
-            cache.set(name_key, value, timeout())
+        if value is None:
+            return None
+        cache.set(full_key, value, timeout())
+    if shared:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with _memory_lock:
+            _memory[memory_key] = data
+            if len(_memory) > MEMORY_ENTRIES:
+                _memory.popitem(last=False)
     return value
 
 

@@ -2,7 +2,7 @@
 request, and renewed the moment anything it depends on changes."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from home import kept
 
@@ -53,3 +53,26 @@ def test_the_redis_cache_reuses_its_clients(any_cache):
     assert cache.get("probe") == "kept"
     assert cache._cache.get_client() is client
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+
+
+def test_with_redis_each_process_keeps_the_values_of_a_generation_in_memory_too(
+    any_cache, monkeypatch
+):
+    """A value kept for a generation never changes: with Redis, the second read comes from
+    the process's memory (no round trip), as a copy of its own, and a new generation or a
+    Redis that lost everything (a restart, a flush) is never answered from memory."""
+    if any_cache != "Redis":
+        pytest.skip("Redis only: a process-local cache is memory already")
+    assert kept.kept_for_network("probe", lambda: ["version 1"]) == ["version 1"]
+    reads = []
+    backend = caches["default"]  # the Redis one, this test's (not the proxy)
+    real_get = backend.get
+    monkeypatch.setattr(backend, "get", lambda *a, **k: reads.append(a) or real_get(*a, **k))
+    first = kept.kept_for_network("probe", lambda: ["rebuilt"])
+    second = kept.kept_for_network("probe", lambda: ["rebuilt"])
+    assert first == second == ["version 1"] and first is not second
+    assert not [read for read in reads if "probe" in read[0]], "answered from memory"
+    cache.clear()  # Redis restarted empty: the generation starts again, past the old one
+    assert kept.kept_for_network("probe", lambda: ["version 2"]) == ["version 2"]
+    kept.invalidate()
+    assert kept.kept_for_network("probe", lambda: ["version 3"]) == ["version 3"]
