@@ -23,8 +23,8 @@ class DirectoryConfig(AppConfig):
             post_save.connect(invalidate, sender=model, dispatch_uid=f"site-chrome-{model}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"site-chrome-d-{model}")
         post_delete.connect(_page_deleted, dispatch_uid="site-chrome-page-deleted")
-        # An alias takes its original's view restrictions (home/serving.py keeps which pages
-        # of a site are aliases): a new one starts a generation too.
+        # A page that becomes an alias shows its original's content from then on, which the
+        # kept sections and home page must not hide: it starts a generation too.
         post_save.connect(_alias_created, dispatch_uid="site-chrome-alias-created")
 
 
@@ -37,10 +37,14 @@ def _page_deleted(sender, instance, **kwargs):
         invalidate()
 
 
-def _alias_created(sender, instance, created, **kwargs):
+def _alias_created(sender, instance, created, update_fields=None, **kwargs):
+    """A page made an alias: created as one, or converted (wagtail-localize's «convert to
+    alias» saves `alias_of_id` alone, and sends no publish signal for a live page)."""
     from wagtail.models import Page  # here: this module is imported before the models
 
     from home.kept import invalidate
 
-    if created and isinstance(instance, Page) and instance.alias_of_id:
+    if not (isinstance(instance, Page) and instance.alias_of_id):
+        return
+    if created or (update_fields is not None and "alias_of_id" in update_fields):
         invalidate()

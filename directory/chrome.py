@@ -10,7 +10,7 @@ from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Site
 
 from directory.models import ContactsPage, organization_for_site
-from home.kept import current_generation, kept, shared_cache
+from home.kept import CONTENT_TIMEOUT, current_generation, kept, shared_cache
 from home.kept import key as kept_key
 from home.listing import unrestricted_condition
 
@@ -132,7 +132,7 @@ class SiteChrome:
             return model.objects.child_of(parent).filter(pk=pk, slug=slug, live=True).first()
 
         if shared_cache():
-            return self.kept(f"child:{parent.pk}:{slug}", find)
+            return self.kept(f"child:{parent.pk}:{slug}", find, CONTENT_TIMEOUT)
         return find()
 
     @property
@@ -157,14 +157,14 @@ class SiteChrome:
 
         return kept(_key(site, language_code or "-", generation), build)
 
-    def kept(self, name, build):
+    def kept(self, name, build, seconds=None):
         """`build()`, kept in the cache as this chrome is: for its site under `name`, until
         the next generation or the chrome's timeout. For what depends only on what renews
         the chrome (pages published, moved or deleted, the registry, sites, branding, view
         restrictions); one cache read, the generation being the chrome's own."""
         if self.site is None:
             return build()
-        return kept(_key(self.site, name, self.generation), build)
+        return kept(_key(self.site, name, self.generation), build, seconds)
 
 
 def _key(site, name, generation):

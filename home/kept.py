@@ -33,8 +33,39 @@ def shared_cache():
 
 
 def timeout():
-    """A day in a cache shared by every process; in a process-local one a minute only."""
-    return 24 * 60 * 60 if shared_cache() else 60
+    """An hour in a cache shared by every process (each new generation leaves the old one's
+    values to expire: the hour bounds what Redis holds); in a process-local one a minute."""
+    return 60 * 60 if shared_cache() else 60
+
+
+# How long what is kept of a page's content may serve, whatever the generation says: should
+# a new generation fail to reach Redis (a blip while an editor publishes), a page is not
+# served as it was for longer than this.
+CONTENT_TIMEOUT = 60
+
+
+def _read_generation():
+    # One key for the whole network, outside the release's KEY_PREFIX: a change handled by a
+    # process of another release (a deploy under way, a command run without RELEASE) must
+    # reach every process. A generation never repeats, even after Redis lost it (a restart,
+    # a flush): it starts again from the clock, past every earlier one, so nothing kept for
+    # an old one is taken for the new (the process memory below keeps values by generation).
+    start = time.time_ns() // 1000
+    if not hasattr(cache, "get_unprefixed"):  # a process-local cache
+        return cache.get_or_set(GENERATION_KEY, start, None)
+    generation = cache.get_unprefixed(GENERATION_KEY)
+    if generation is None:
+        cache.add_unprefixed(GENERATION_KEY, start)
+        generation = cache.get_unprefixed(GENERATION_KEY, start)
+    return generation
+
+
+def increment_generation():
+    """The next generation, in the cache (ValueError: none yet, or the cache unavailable)."""
+    if hasattr(cache, "incr_unprefixed"):
+        cache.incr_unprefixed(GENERATION_KEY)
+    else:
+        cache.incr(GENERATION_KEY)
 
 
 # While a request is served (`one_generation_a_request()`): the generation it found, once read.
@@ -47,10 +78,7 @@ def current_generation():
     found = _request_generation.get()
     if found:
         return found[0]
-    # A generation never repeats, even after Redis lost it (a restart, a flush): it starts
-    # again from the clock, past every earlier one, so nothing kept for an old one is taken
-    # for the new (the process memory below keeps values by generation).
-    generation = cache.get_or_set(GENERATION_KEY, time.time_ns() // 1000, None)
+    generation = _read_generation()
     if found is not None:
         found.append(generation)
     return generation
@@ -72,10 +100,10 @@ def key(scope, name, generation):
     return f"site-chrome:{LAYOUT}:{scope}:{name}:{generation}"
 
 
-def kept_for_network(name, build):
-    """`build()` if it is not None, kept until the next generation (or `timeout()`) under
-    `name`. None is never kept."""
-    return kept(key("network", name, current_generation()), build)
+def kept_for_network(name, build, seconds=None):
+    """`build()` if it is not None, kept until the next generation (or `seconds`, by default
+    `timeout()`) under `name`. None is never kept."""
+    return kept(key("network", name, current_generation()), build, seconds)
 
 
 # What was kept for a generation never changes: with a shared cache, each process also keeps
@@ -83,32 +111,35 @@ def kept_for_network(name, build):
 # share an object), by their full cache key, generation included, and a page view costs one
 # cache read (the generation) instead of one for each value.
 MEMORY_ENTRIES = 1024
+MEMORY_SECONDS = 30  # and each for half a minute at most, whatever Redis says
 _memory = OrderedDict()
 _memory_lock = threading.Lock()
 
 
-def kept(full_key, build):
+def kept(full_key, build, seconds=None):
     """The value kept under `full_key` (which names its generation), else `build()`, kept
-    unless it is None."""
+    unless it is None, for `seconds` at most (`timeout()` by default)."""
+    seconds = seconds or timeout()
     shared = shared_cache()
+    now = time.monotonic()
     if shared:
         memory_key = cache.make_key(full_key)
         with _memory_lock:
-            data = _memory.get(memory_key)
-            if data is not None:
+            entry = _memory.get(memory_key)
+            if entry is not None:
                 _memory.move_to_end(memory_key)
-        if data is not None:
-            return pickle.loads(data)  # noqa: S301 (what this process pickled itself)
+        if entry is not None and entry[0] > now:
+            return pickle.loads(entry[1])  # noqa: S301 (what this process pickled itself)
     value = cache.get(full_key)
     if value is None:
         value = build()
         if value is None:
             return None
-        cache.set(full_key, value, timeout())
+        cache.set(full_key, value, seconds)
     if shared:
-        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        entry = (now + min(seconds, MEMORY_SECONDS), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
         with _memory_lock:
-            _memory[memory_key] = data
+            _memory[memory_key] = entry
             if len(_memory) > MEMORY_ENTRIES:
                 _memory.popitem(last=False)
     return value
@@ -124,7 +155,7 @@ def invalidate(**kwargs):
 
 def _next_generation():
     with suppress(ValueError):  # no generation yet: the next page view starts one
-        cache.incr(GENERATION_KEY)
+        increment_generation()
     found = _request_generation.get()
     if found:
         found.clear()  # read again

@@ -1,12 +1,8 @@
 """What serving a page asks of the database, made smaller where Wagtail asks twice: every
 public page type takes these mixins (before `Page` in its bases)."""
 
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from wagtail.models import Page, PageViewRestriction
-
-from home.kept import kept_for_network, shared_cache
-from home.listing import below_path
 
 
 class ViewRestrictionsInOneQuery:
@@ -20,16 +16,6 @@ class ViewRestrictionsInOneQuery:
             return super().get_view_restrictions()
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
-        if len(paths) >= 2 and shared_cache():
-            # Most sites have no restriction and no alias at all: then none applies, and the
-            # query is not needed. Known per site, kept until the next generation, which any
-            # restriction added or removed, or any alias made, moved or deleted, starts.
-            # Kept only where every process hears of a change at once.
-            concerned = kept_for_network(
-                f"restricted-or-alias:{paths[1]}", lambda: _concerned(paths[1])
-            )
-            if concerned.isdisjoint(paths):
-                return PageViewRestriction.objects.none()
         sources = (
             Page.objects.filter(path__in=paths)
             .order_by()
@@ -59,16 +45,3 @@ class ChildrenOfOneType:
                 child._cached_parent_obj = self  # as Wagtail does: get_parent() costs nothing
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)
-
-
-def _concerned(root_path):
-    """The paths, on the site whose home page is at `root_path` and above it, of the pages a
-    restriction is on and of the aliases (whose restrictions are their original's): two
-    queries, as a frozenset."""
-    restricted = PageViewRestriction.objects.filter(
-        Q(page__depth=1) | below_path(root_path, inclusive=True, field="page__path")
-    ).values_list("page__path", flat=True)
-    aliases = Page.objects.filter(
-        below_path(root_path, inclusive=True), alias_of__isnull=False
-    ).values_list("path", flat=True)
-    return frozenset([*restricted, *aliases])

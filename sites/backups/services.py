@@ -27,6 +27,8 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from home.kept import invalidate
+
 from . import database, media
 from . import manifest as manifests
 from .files import BackupError, file_digest, partial, relative_name, write_json
@@ -252,6 +254,8 @@ def restore(folder, *, using=DEFAULT_DB_ALIAS, storage=None):
                 + manifests.summarize(problems)
             )
         unapplied = _unapplied_migrations(connection)
+    # What page views kept was built from the database before: none of it is valid now.
+    invalidate()
     return Restore(
         folder=folder,
         vendor=vendor,

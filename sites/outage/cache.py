@@ -7,11 +7,13 @@ import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
+# A ResponseError too: out of memory, a read-only replica after a failover, a failed save.
+FAILURES = (RedisConnectionError, RedisTimeoutError, RedisResponseError, OSError)
 LOG_EVERY_SECONDS = 10
 _last_logged = 0.0
 
@@ -75,6 +77,29 @@ class ForgivingRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
+        except FAILURES as error:  # as for a missing key: callers start again
+            _failed("incr", error)
+            raise ValueError(f"Key '{key}' not found (Redis unavailable)") from error
+
+    # One key for the whole network, outside KEY_PREFIX (the release): home/kept.py's
+    # generation, which every process of every release must share.
+    def get_unprefixed(self, key, default=None):
+        try:
+            return self._cache.get(key, default)
+        except FAILURES as error:
+            _failed("get", error)
+            return default
+
+    def add_unprefixed(self, key, value):
+        try:
+            return self._cache.add(key, value, None)
+        except FAILURES as error:
+            _failed("add", error)
+            return False
+
+    def incr_unprefixed(self, key, delta=1):
+        try:
+            return self._cache.incr(key, delta)
         except FAILURES as error:  # as for a missing key: callers start again
             _failed("incr", error)
             raise ValueError(f"Key '{key}' not found (Redis unavailable)") from error

@@ -16,7 +16,7 @@ from contextlib import suppress
 
 from django.db import DatabaseError
 
-from home.kept import kept_for_network, one_generation_a_request, shared_cache
+from home.kept import CONTENT_TIMEOUT, kept_for_network, one_generation_a_request, shared_cache
 from sites.pagecache.middleware import PRIVATE_PREFIXES
 from sites.patches.internals import find_site, raw_hostname
 
@@ -44,7 +44,8 @@ def site_for_request(request):
             site.root_page = site.root_page.specific
         return site
 
-    site = kept_for_network(f"site-for:{hostname}:{port}", find)
+    # Kept with its home page's content: no longer than that may serve (home.kept).
+    site = kept_for_network(f"site-for:{hostname}:{port}", find, CONTENT_TIMEOUT)
     return site if site is not None or not found else found[0]
 
 

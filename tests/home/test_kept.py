@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db  # invalidate() renews again when the transac
 
 
 def other_process_starts_a_generation():
-    cache.incr(kept.GENERATION_KEY)  # what another process's invalidate() does to the cache
+    kept.increment_generation()  # what another process's invalidate() does to the cache
 
 
 def test_outside_a_request_every_read_sees_another_process_s_new_generation():
@@ -76,3 +76,30 @@ def test_with_redis_each_process_keeps_the_values_of_a_generation_in_memory_too(
     assert kept.kept_for_network("probe", lambda: ["version 2"]) == ["version 2"]
     kept.invalidate()
     assert kept.kept_for_network("probe", lambda: ["version 3"]) == ["version 3"]
+
+
+def test_every_release_shares_one_generation(any_cache, settings):
+    """The generation is one key for the whole network, outside the release's KEY_PREFIX: a
+    publish handled by a process of the old release during a deploy renews what the new
+    release's processes kept."""
+    if any_cache != "Redis":
+        pytest.skip("Redis only: a process-local cache is one process's")
+    old_release = kept.current_generation()
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": "another-release"}}
+    assert kept.current_generation() == old_release
+    kept.invalidate()
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": "old-release"}}
+    assert kept.current_generation() == old_release + 1  # (+1 more when it commits)
+
+
+def test_a_page_converted_to_an_alias_starts_a_generation(region):
+    """wagtail-localize's «convert to alias» saves `alias_of_id` alone, with no publish
+    signal for a live page: the page's content changes all the same."""
+    from wagtail.models import Page
+
+    home = region["territorial"].site.root_page
+    first, second = Page.objects.filter(depth=3, path__startswith=home.path)[:2]
+    before = kept.current_generation()
+    second.alias_of_id = first.pk
+    second.save(update_fields=["alias_of_id"])
+    assert kept.current_generation() > before
