@@ -43,7 +43,8 @@ def unrestricted_condition(shown_on=None):
 
 class _Unrestricted(Expression):
     """The condition of `unrestricted()`: no restriction on the page or an ancestor (its
-    page's path is a prefix of the page's), but those on the `passed` paths. The subquery is
+    page's path is a prefix of the page's), but those on the `passed` paths, and, for an
+    alias, none on its original or the original's ancestors. The subquery is
     written here as SQL, once, with only the page's own path column compiled by Django: built
     as a queryset, Django resolved and compiled a subquery of its own for every listing, which
     cost more than running it."""
@@ -53,16 +54,18 @@ class _Unrestricted(Expression):
     def __init__(self, passed=()):
         super().__init__()
         self.path = F("path")
+        self.alias_of = F("alias_of_id")
         self.passed = tuple(passed)
 
     def get_source_expressions(self):
-        return [self.path]
+        return [self.path, self.alias_of]
 
     def set_source_expressions(self, exprs):
-        (self.path,) = exprs
+        self.path, self.alias_of = exprs
 
     def as_sql(self, compiler, connection):
         path, params = compiler.compile(self.path)
+        alias_of, alias_params = compiler.compile(self.alias_of)
         quote = connection.ops.quote_name
         restrictions = quote(PageViewRestriction._meta.db_table)
         restricted_page = quote(PageViewRestriction._meta.get_field("page").column)
@@ -78,7 +81,18 @@ class _Unrestricted(Expression):
         )
         if self.passed:
             sql += f" AND {restricted_path} NOT IN ({', '.join(['%s'] * len(self.passed))})"
-        return sql + ")", (*params, *self.passed)
+        # An alias is restricted as its original is, wherever that is (none passed there).
+        original = quote("unrestricted_original")
+        sql += (
+            f") AND NOT EXISTS (SELECT 1 FROM {restrictions} {quote('unrestricted_pvr')}"  # noqa: S608
+            f" INNER JOIN {pages} {quote('unrestricted_page')}"
+            f" ON {quote('unrestricted_pvr')}.{restricted_page}"
+            f" = {quote('unrestricted_page')}.{page_id}"
+            f" INNER JOIN {pages} {original} ON {original}.{page_id} = {alias_of}"
+            f" WHERE SUBSTR({original}.{quote('path')}, 1, LENGTH({restricted_path}))"
+            f" = {restricted_path}"
+        )
+        return sql + ")", (*params, *self.passed, *alias_params)
 
 
 def below(ancestor, inclusive=False):

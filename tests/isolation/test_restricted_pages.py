@@ -328,6 +328,22 @@ def test_an_alias_of_a_restricted_page_made_on_another_site_is_restricted_at_onc
     assert 'name="password"' in response.text
 
 
+def test_an_alias_is_listed_nowhere_once_its_original_is_restricted(client, region, pages):
+    """Wagtail copies the original's restrictions to an alias made later, not to one made
+    before: an original restricted after it was aliased on another site leaves the alias
+    restricted as it is, and the alias's site lists neither its title nor its lead."""
+    index = NewsIndexPage.objects.child_of(region["territorial"].site.root_page).get()
+    original = NewsPage.objects.get(pk=pages["older"].pk)
+    original.create_alias(parent=index, update_slug="subbotnik-kopiya")
+    assert PUBLIC["title"] in client.get("/novosti/", HTTP_HOST=ZHELEZNOGORSK).text
+    restrict(original, PageViewRestriction.PASSWORD, password=PASSWORD)
+    for path in ("/", "/novosti/", "/feed/"):
+        html = client.get(path, HTTP_HOST=ZHELEZNOGORSK).content.decode()
+        assert PUBLIC["title"] not in html and PUBLIC["lead"] not in html, path
+    alias = client.get("/novosti/subbotnik-kopiya/", HTTP_HOST=ZHELEZNOGORSK).text
+    assert 'name="password"' in alias and PUBLIC["lead"] not in alias
+
+
 def test_a_restricted_page_answers_with_the_password_form_not_its_content(client, pages):
     for path in ("/novosti/sobranie/", "/otchety/otchet-2025/"):
         response = client.get(path, HTTP_HOST=SCHOOL5)
