@@ -102,13 +102,12 @@ def below(ancestor, inclusive=False):
 
 def below_path(path, inclusive=False, field="path"):
     """The condition of Wagtail's `descendant_of()` of the page at tree path `path`, as a
-    range of paths, which an index on the path serves (Wagtail's `path LIKE 'prefix%'` is a
-    scan of every page of every site on SQLite, and on PostgreSQL unless the column's
-    collation is "C"). A path is its ancestors' followed by digits and capital letters
-    (treebeard's alphabet), so every descendant's lies between the ancestor's and the
-    ancestor's padded with "Z", the last of them, to the column's length, and any other
-    page's outside, in every collation that orders digits and capital letters as ASCII does
-    (SQLite's, PostgreSQL's "C", ICU and glibc ones)."""
+    range of paths, which the path index serves: Wagtail's `path LIKE 'prefix%'` is a scan
+    of every page of every site on SQLite (its LIKE ignores case, so no index serves it);
+    on PostgreSQL Wagtail gives the column the "C" collation, where both are served. A path
+    is its ancestors' followed by digits and capital letters (treebeard's alphabet), so in
+    that byte order every descendant's lies between the ancestor's and the ancestor's padded
+    with "Z", the last of them, to the column's length, and any other page's outside."""
     upper = path + "Z" * (Page._meta.get_field("path").max_length - len(path))
     return Q(**{f"{field}__gte" if inclusive else f"{field}__gt": path, f"{field}__lte": upper})
 
