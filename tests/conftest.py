@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -116,9 +118,15 @@ def region(db):
 
 
 @pytest.fixture(params=["process-local cache", "Redis"])
-def any_cache(request, settings):
+def any_cache(request, settings, monkeypatch):
     """Each test using it twice: with the tests' process-local cache, and with Redis as in
-    production, where more is kept between page views (home.kept.shared_cache)."""
+    production, where more is kept between page views (home.kept.shared_cache). With Redis,
+    every key of the test is its own (a prefix, and a generation key, of its own): test runs
+    on the same Redis at the same time (CI runs PostgreSQL's and SQLite's) never meet."""
+    from django.core.cache import cache
+
+    from home import kept
+
     if request.param == "Redis":
         import redis
 
@@ -126,15 +134,18 @@ def any_cache(request, settings):
             redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
         except redis.exceptions.ConnectionError:
             pytest.skip("no Redis on 127.0.0.1:6379")
+        prefix = f"test-{uuid.uuid4().hex}"
         settings.CACHES = {
             "default": {
                 "BACKEND": "sites.outage.cache.ForgivingRedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/9",
-                "KEY_PREFIX": f"test-{id(request)}",
+                "KEY_PREFIX": prefix,
+                "TIMEOUT": 600,
             }
         }
-    from django.core.cache import cache
-
-    cache.clear()
+        monkeypatch.setattr(kept, "GENERATION_KEY", f"{prefix}:generation")
+    else:
+        cache.clear()
     yield request.param
-    cache.clear()
+    if request.param != "Redis":
+        cache.clear()
