@@ -9,6 +9,8 @@ from django.db.models import BooleanField, Expression, F, Q
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page, PageViewRestriction
 
+from home.prepared import Mark, Slot
+
 PER_PAGE = 10
 URL_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what Django's reverse() leaves unquoted in a path
 
@@ -34,11 +36,43 @@ def unrestricted(pages, shown_on=None):
 
 def unrestricted_condition(shown_on=None):
     """The condition `unrestricted()` filters on, as an expression (to annotate pages with)."""
-    passed = ()
-    if shown_on is not None:
-        steplen = Page.steplen
-        passed = [shown_on.path[:end] for end in range(steplen, len(shown_on.path) + 1, steplen)]
-    return _Unrestricted(passed)
+    return _Unrestricted(_passed(shown_on))
+
+
+def _passed(shown_on):
+    """The paths of `shown_on` and its ancestors: the restrictions a visitor of it passed."""
+    if shown_on is None:
+        return []
+    steplen = Page.steplen
+    return [shown_on.path[:end] for end in range(steplen, len(shown_on.path) + 1, steplen)]
+
+
+# The same conditions for a prepared query (home/prepared.py), with slots for the paths: the
+# queryset is built with `*_slots()`, given the shape `*_shape()` and run with `*_values()`.
+
+
+def unrestricted_slots(passed):
+    """`unrestricted_condition()` with slots for the `passed` paths (`unrestricted_shape()`)."""
+    return _Unrestricted([Mark(f"passed{number}") for number in range(passed)])
+
+
+def unrestricted_shape(shown_on):
+    return len(_passed(shown_on))
+
+
+def unrestricted_values(shown_on):
+    return {f"passed{number}": path for number, path in enumerate(_passed(shown_on))}
+
+
+def below_slots():
+    """`below()` with slots for the path and its upper bound (`below_values()`)."""
+    return Q(path__gt=Slot("below"), path__lte=Slot("below_end"))
+
+
+def below_values(ancestor):
+    condition = below(ancestor).children  # [("path__gt", path), ("path__lte", upper)]
+    values = dict(condition)
+    return {"below": values["path__gt"], "below_end": values["path__lte"]}
 
 
 class _Unrestricted(Expression):

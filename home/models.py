@@ -7,10 +7,21 @@ from wagtail.search import index
 
 from directory.chrome import chrome_for_request
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.listing import below, parent_url, unrestricted, with_urls_below
+from home.listing import (
+    below_slots,
+    below_values,
+    parent_url,
+    unrestricted,
+    unrestricted_shape,
+    unrestricted_slots,
+    unrestricted_values,
+    with_urls_below,
+)
+from home.prepared import Prepared
 from home.serving import ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
 from news.models import NewsIndexPage, NewsPage
+from news.models.news_page import listing_under, load_for_cards
 from reports.models import PublicReportPage
 
 HOME_NEWS_COUNT = 4
@@ -51,27 +62,23 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         home_url = self.own_url(request)
-        context["latest_news"] = with_urls_below(
-            NewsPage.objects.for_listing(self, shown_on=self)[:HOME_NEWS_COUNT], self, home_url
-        )
+        # The listings' queries are prepared (home/prepared.py), and their cards' renditions
+        # loaded in one query for both.
+        latest_news = listing_under(self, self, 0, HOME_NEWS_COUNT, cards=False)
+        context["latest_news"] = with_urls_below(latest_news, self, home_url)
+        organizations_news = []
         news_index_url, organizations_news_url = self.news_index_urls(request)
         context["news_index_url"] = news_index_url
         if feeds_organizations(site_organization(request)):
             # «Новости организаций»: the latest news the organizations below flagged for their
             # parent (news/flow.py); on a regional site, those of all its organizations.
             feed = OrganizationsFeed(chrome_for_request(request))
-            context["organizations_news"] = feed.label(
-                feed.news(NewsPage.objects)[:HOME_ORGANIZATIONS_NEWS_COUNT], request
-            )
+            organizations_news = feed.latest(HOME_ORGANIZATIONS_NEWS_COUNT, NewsPage.objects)
+            context["organizations_news"] = feed.label(organizations_news, request)
             if organizations_news_url:
                 context["organizations_news_url"] = organizations_news_url
-        report = (
-            unrestricted(PublicReportPage.objects.live().filter(below(self)), self)
-            .select_related("document")
-            .only("title", "url_path", "year", "summary", "document")  # what the card shows
-            .order_by("-year")
-            .first()
-        )
+        load_for_cards([*latest_news, *organizations_news], latest_news)
+        report = self.latest_report()
         context["latest_report"] = report
         if report is not None:
             (report,) = with_urls_below([report], self, home_url)
@@ -80,6 +87,14 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
             )
             context["reports_url"] = parent_url(context["latest_report_url"])
         return context
+
+    def latest_report(self):
+        """The site's live public report of the latest year a visitor of this page may open,
+        with what its card shows (a prepared query, home/prepared.py), or None."""
+        found = _LATEST_REPORT(
+            (unrestricted_shape(self),), **below_values(self), **unrestricted_values(self)
+        )
+        return found[0] if found else None
 
     def own_url(self, request):
         """This page's URL as `{% pageurl %}` gives it: the site chrome's, which has it, when
@@ -113,6 +128,18 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
                 child._cached_parent_obj = self
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+
+_LATEST_REPORT = Prepared(
+    lambda passed: (
+        PublicReportPage.objects.live()
+        .filter(below_slots())
+        .filter(unrestricted_slots(passed))
+        .select_related("document")
+        .only("title", "url_path", "year", "summary", "document")  # what the card shows
+        .order_by("-year")[:1]
+    )
+)
 
 
 class StandardPage(ViewRestrictionsInOneQuery, Page):

@@ -36,6 +36,7 @@ from wagtail.models import Page
 from directory.chrome import chrome_for_request
 from directory.models import Organization, SiteRoots
 from home.listing import URL_PATH_SAFE, unrestricted
+from home.prepared import Prepared, Slot
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,22 @@ class OrganizationsFeed:
             under_sites |= Q(**{f"{alias}__in": paths})
         return news.filter(under_sites).loaded_for_listing().order_by("-date", "-pk")
 
+    def latest(self, count, news_pages):
+        """The first `count` of `news()` as a list, by the same query, prepared
+        (home/prepared.py): built and compiled once, not on every view. Not loaded for the
+        cards (`news.models.news_page.load_for_cards()`)."""
+        if not self.sources:
+            return []
+        shape = tuple(
+            (length, sum(1 for path in self.sources.by_root_path if len(path) == length))
+            for length in self.sources.lengths
+        )
+        values = {}
+        for length in self.sources.lengths:
+            paths = sorted(path for path in self.sources.by_root_path if len(path) == length)
+            values.update((f"root{length}_{number}", path) for number, path in enumerate(paths))
+        return _latest_prepared(news_pages)((shape, count), **values)
+
     def label(self, items, request=None):
         """Give each news item its `source` (a Source) and `original_url` (absolute, on the
         source organization's own hostname: the original stays the canonical address)."""
@@ -99,6 +116,29 @@ class OrganizationsFeed:
                 else item.get_full_url(request)
             )
         return items
+
+
+_LATEST = {}
+
+
+def _latest_prepared(news_pages):
+    """The prepared query of `OrganizationsFeed.latest()`, for the news model of `news_pages`."""
+    model = news_pages.model
+    if model not in _LATEST:
+
+        def build(lengths, count):
+            news = unrestricted(news_pages.live().filter(show_in_parent_feed=True))
+            under_sites = Q()
+            for length, paths in lengths:
+                alias = f"root_path_{length}"
+                news = news.alias(**{alias: Substr("path", 1, length)})
+                slots = [Slot(f"root{length}_{number}") for number in range(paths)]
+                under_sites |= Q(**{f"{alias}__in": slots})
+            listing = news.filter(under_sites).loaded_for_listing()
+            return listing.order_by("-date", "-pk")[:count]
+
+        _LATEST[model] = Prepared(build)
+    return _LATEST[model]
 
 
 def _organizations_below(site):

@@ -11,10 +11,24 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from directory.chrome import chrome_for_request
-from home.listing import below, paginate, unrestricted, with_urls_below
+from home.listing import (
+    below_slots,
+    below_values,
+    paginate,
+    unrestricted_shape,
+    unrestricted_slots,
+    unrestricted_values,
+    with_urls_below,
+)
+from home.prepared import Prepared
 from home.serving import ChildrenOfOneType, ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
-from news.models.news_page import ORGANIZATIONS_ROUTE, ORGANIZATIONS_SLUG, NewsPage
+from news.models.news_page import (
+    ORGANIZATIONS_ROUTE,
+    ORGANIZATIONS_SLUG,
+    NewsPage,
+    listing_under,
+)
 
 
 def year_from(value):
@@ -24,6 +38,31 @@ def year_from(value):
     except (TypeError, ValueError):
         return None
     return year if 1 <= year <= 9999 else None
+
+
+class Unfiltered:
+    """The index's news, neither by tag nor by year, for the paginator: a slice of it is
+    `listing_under()`'s prepared query (the paginator is told the count)."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def __getitem__(self, window):
+        return listing_under(self.index, self.index, window.start, window.stop)
+
+
+_PER_YEAR = Prepared(
+    lambda passed: (
+        NewsPage.objects.live()
+        .filter(below_slots())
+        .filter(unrestricted_slots(passed))
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+        .values_list("year", "count")
+    )
+)
 
 
 class NewsIndexPage(RoutablePageMixin, ChildrenOfOneType, ViewRestrictionsInOneQuery, Page):
@@ -53,25 +92,21 @@ class NewsIndexPage(RoutablePageMixin, ChildrenOfOneType, ViewRestrictionsInOneQ
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.for_listing(self, shown_on=self)
         # One query for the archive and the paginator's count: the years that have live news
         # listed here, with how many each has.
-        per_year = dict(
-            unrestricted(NewsPage.objects.live().filter(below(self)), self)
-            .annotate(year=ExtractYear("date"))
-            .values("year")
-            .annotate(count=Count("pk"))
-            .order_by("-year")
-            .values_list("year", "count")
-        )
+        shape = (unrestricted_shape(self),)
+        per_year = dict(_PER_YEAR(shape, **below_values(self), **unrestricted_values(self)))
         years = list(per_year)
         tag = request.GET.get("tag", "").strip()
         year = None if tag else year_from(request.GET.get("year"))
         count = sum(per_year.values())
+        news = Unfiltered(self)  # the prepared query of the whole listing
         if tag:
-            news, count = news.filter(tags__name=tag), None  # counted by the paginator
+            news = NewsPage.objects.for_listing(self, shown_on=self).filter(tags__name=tag)
+            count = None  # counted by the paginator
         elif year is not None:
-            news, count = news.filter(date__year=year), per_year.get(year, 0)
+            news = NewsPage.objects.for_listing(self, shown_on=self).filter(date__year=year)
+            count = per_year.get(year, 0)
         context.update(paginate(news, request, count=count))
         index_url = self.get_url(request)
         page_obj = context["page_obj"]

@@ -5,7 +5,8 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import In
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,19 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.listing import below, below_path, parent_url, unrestricted, with_urls_below
+from home.listing import (
+    below,
+    below_path,
+    below_slots,
+    below_values,
+    parent_url,
+    unrestricted,
+    unrestricted_shape,
+    unrestricted_slots,
+    unrestricted_values,
+    with_urls_below,
+)
+from home.prepared import Prepared, Slot
 from home.serving import ViewRestrictionsInOneQuery
 
 ORGANIZATIONS_ROUTE = "organizations"
@@ -41,41 +54,65 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class ListingIterable(ModelIterable):
-    """The news items of a listing, each with what it shows loaded in one query for all of
+def load_for_cards(items, tagged=()):
+    """Give the news `items` (a list) what their cards show, in one query each for all of
     them rather than through `prefetch_related` (whose machinery cost more than the queries):
-    its image's renditions the cards show (`LISTING_PICTURE_FILTERS`), as Wagtail's
-    `prefetched_renditions`, and, with `tags`, its tags' names in the order they were added,
-    as `listed_tags`."""
+    their images' renditions the cards show (`LISTING_PICTURE_FILTERS`), as Wagtail's
+    `prefetched_renditions`, and to those also in `tagged`, their tags' names in the order
+    they were added, as `listed_tags`."""
+    images = [item.main_image for item in items if item.main_image_id]
+    if images:
+        image_ids = sorted({image.pk for image in images})
+        renditions = defaultdict(list)
+        for rendition in _RENDITIONS((len(image_ids),), **_numbered("image", image_ids)):
+            renditions[rendition.image_id].append(rendition)
+        for image in images:
+            image.prefetched_renditions = list(renditions[image.pk])
+    if tagged:
+        page_ids = [item.pk for item in tagged]
+        names = defaultdict(list)
+        for page_id, name in _TAG_NAMES((len(page_ids),), **_numbered("page", page_ids)):
+            names[page_id].append(name)
+        for item in tagged:
+            item.listed_tags = names[item.pk]
+
+
+def _numbered(prefix, values):
+    return {f"{prefix}{number}": value for number, value in enumerate(values)}
+
+
+def _slots(prefix, count):
+    return [Slot(f"{prefix}{number}") for number in range(count)]
+
+
+_RENDITIONS = Prepared(
+    lambda count: (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(
+            In(F("image_id"), _slots("image", count)),
+            filter_spec__in=[image_filter.spec for image_filter in LISTING_PICTURE_FILTERS],
+        )
+    )
+)
+_TAG_NAMES = Prepared(
+    lambda count: (
+        NewsPageTag.objects.filter(In(F("content_object_id"), _slots("page", count)))
+        .order_by("pk")
+        .values_list("content_object_id", "tag__name")
+    )
+)
+
+
+class ListingIterable(ModelIterable):
+    """The news items of a listing, with what their cards show (`load_for_cards()`), and,
+    with `tags`, their tags' names."""
 
     tags = False
 
     def __iter__(self):
         items = list(super().__iter__())
-        images = [item.main_image for item in items if item.main_image_id]
-        if images:
-            renditions = defaultdict(list)
-            for rendition in (
-                get_image_model()
-                .get_rendition_model()
-                .objects.filter(image_id__in={image.pk for image in images})
-                .filter(
-                    filter_spec__in=[image_filter.spec for image_filter in LISTING_PICTURE_FILTERS]
-                )
-            ):
-                renditions[rendition.image_id].append(rendition)
-            for image in images:
-                image.prefetched_renditions = list(renditions[image.pk])
-        if self.tags and items:
-            names = defaultdict(list)
-            for page_id, name in (
-                NewsPageTag.objects.filter(content_object_id__in=[item.pk for item in items])
-                .order_by("pk")
-                .values_list("content_object_id", "tag__name")
-            ):
-                names[page_id].append(name)
-            for item in items:
-                item.listed_tags = names[item.pk]
+        load_for_cards(items, items if self.tags else ())
         yield from items
 
 
@@ -205,6 +242,32 @@ class NewsPage(ViewRestrictionsInOneQuery, Page):
             older.order_by("-date", "-pk").first(),
             newer.order_by("date", "pk").first(),
         )
+
+
+def listing_under(ancestor, shown_on, start, stop, cards=True):
+    """The list `NewsPage.objects.for_listing(ancestor, shown_on)[start:stop]` gives, by the
+    same query, prepared (home/prepared.py): built and compiled once, not on every view.
+    `cards`: loaded for their cards (`load_for_cards()`, tags included) as well."""
+    items = _LISTING_UNDER(
+        (unrestricted_shape(shown_on), start, stop),
+        **below_values(ancestor),
+        **unrestricted_values(shown_on),
+    )
+    if cards:
+        load_for_cards(items, items)
+    return items
+
+
+_LISTING_UNDER = Prepared(
+    lambda passed, start, stop: (
+        NewsPage.objects.live()
+        .filter(below_slots())
+        .filter(unrestricted_slots(passed))
+        .only(*LISTING_FIELDS)
+        .select_related("main_image")
+        .order_by("-date", "-pk")[start:stop]
+    )
+)
 
 
 def share_links(url, title):
