@@ -70,7 +70,9 @@ def below_slots():
 
 
 def below_values(ancestor):
-    condition = below(ancestor).children  # [("path__gt", path), ("path__lte", upper)]
+    """The values of `below_slots()` for the page `ancestor`, or for the tree path given."""
+    path = ancestor if isinstance(ancestor, str) else ancestor.path
+    condition = below_path(path).children  # [("path__gt", path), ("path__lte", upper)]
     values = dict(condition)
     return {"below": values["path__gt"], "below_end": values["path__lte"]}
 

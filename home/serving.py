@@ -4,6 +4,9 @@ public page type takes these mixins (before `Page` in its bases)."""
 from django.db.models.functions import Coalesce
 from wagtail.models import Page, PageViewRestriction
 
+from home.listing import below_slots, below_values
+from home.prepared import Prepared, Slot
+
 
 class ViewRestrictionsInOneQuery:
     """Wagtail checks the view restrictions of every page it serves: its ancestors in one
@@ -35,13 +38,28 @@ class ChildrenOfOneType:
 
     def route(self, request, path_components):
         if path_components:
-            child = (
-                self.child_model.objects.child_of(self)
-                .select_related(*self.child_related)
-                .filter(slug=path_components[0])
-                .first()
+            found = _child_query(self.child_model, tuple(self.child_related))(
+                **below_values(self), depth=self.depth + 1, slug=path_components[0]
             )
+            child = found[0] if found else None
             if child is not None:
                 child._cached_parent_obj = self  # as Wagtail does: get_parent() costs nothing
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+
+_CHILD_QUERIES = {}
+
+
+def _child_query(model, related):
+    """The prepared query (home/prepared.py) of `ChildrenOfOneType.route()`: the child of
+    `model` at a slug, with `related` joined."""
+    if (model, related) not in _CHILD_QUERIES:
+        _CHILD_QUERIES[model, related] = Prepared(
+            lambda: (
+                model.objects.filter(below_slots(), depth=Slot("depth"), slug=Slot("slug"))
+                .select_related(*related)
+                .order_by("pk")[:1]
+            )
+        )
+    return _CHILD_QUERIES[model, related]

@@ -141,7 +141,12 @@ def any_cache(request, settings, monkeypatch):
                 "LOCATION": "redis://127.0.0.1:6379/9",
                 "KEY_PREFIX": prefix,
                 "TIMEOUT": 600,
-            }
+            },
+            "renditions": {  # as in production (sites/settings/base.py)
+                "BACKEND": "sites.outage.cache.RenditionsCache",
+                "LOCATION": "redis://127.0.0.1:6379/9",
+                "KEY_PREFIX": prefix,
+            },
         }
         monkeypatch.setattr(kept, "GENERATION_KEY", f"{prefix}:generation")
     else:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.lookups import In
 from django.db.models.query import ModelIterable
@@ -24,7 +24,6 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.listing import (
     below,
-    below_path,
     below_slots,
     below_values,
     parent_url,
@@ -230,18 +229,17 @@ class NewsPage(ViewRestrictionsInOneQuery, Page):
         and paths only."""
         if not self.pk or not self.path:  # a preview of a page not saved yet
             return None, None
-        siblings = unrestricted(
-            NewsPage.objects.live()
-            .filter(below_path(self.path[: -self.steplen]), depth=self.depth)
-            .exclude(pk=self.pk),
-            self,
-        ).only("title", "url_path")
-        older = siblings.filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
-        newer = siblings.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
-        return (
-            older.order_by("-date", "-pk").first(),
-            newer.order_by("date", "pk").first(),
-        )
+        shape = (unrestricted_shape(self),)
+        values = {
+            **below_values(self.path[: -self.steplen]),
+            **unrestricted_values(self),
+            "depth": self.depth,
+            "pk": self.pk,
+            "date": connection.ops.adapt_datefield_value(self.date),
+        }
+        older = _OLDER(shape, **values)
+        newer = _NEWER(shape, **values)
+        return (older[0] if older else None, newer[0] if newer else None)
 
 
 def listing_under(ancestor, shown_on, start, stop, cards=True):
@@ -268,6 +266,33 @@ _LISTING_UNDER = Prepared(
         .order_by("-date", "-pk")[start:stop]
     )
 )
+
+
+def _neighbour(newer):
+    """The prepared query of `NewsPage.neighbours()`: the older (or the newer) one."""
+
+    def build(passed):
+        if newer:
+            after = Q(date__gt=Slot("date")) | Q(date=Slot("date"), pk__gt=Slot("pk"))
+            order = ("date", "pk")
+        else:
+            after = Q(date__lt=Slot("date")) | Q(date=Slot("date"), pk__lt=Slot("pk"))
+            order = ("-date", "-pk")
+        return (
+            NewsPage.objects.live()
+            .filter(below_slots(), depth=Slot("depth"))
+            .exclude(pk=Slot("pk"))
+            .filter(unrestricted_slots(passed))
+            .filter(after)
+            .only("title", "url_path")
+            .order_by(*order)[:1]
+        )
+
+    return Prepared(build)
+
+
+_OLDER = _neighbour(newer=False)
+_NEWER = _neighbour(newer=True)
 
 
 def share_links(url, title):

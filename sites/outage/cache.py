@@ -131,3 +131,22 @@ class ForgivingRedisCache(RedisCache):
 
     def clear(self):
         return self._write("clear", False)
+
+
+class RenditionsCache(ForgivingRedisCache):
+    """Wagtail's image renditions in Redis: the `renditions` cache, which Wagtail uses when
+    it is configured. What is read from it is marked so (`_from_cache`): Wagtail 8 marks only
+    renditions prefetched with the image, and wrote the ones it found here back on every
+    page view that shows them (`AbstractImage.get_renditions()` and `get_rendition()`): a
+    Redis write a view. Those are not written again."""
+
+    def get_many(self, keys, version=None):
+        found = super().get_many(keys, version)
+        for rendition in found.values():
+            rendition._from_cache = True
+        return found
+
+    def set(self, key, value, *args, **kwargs):
+        if getattr(value, "_from_cache", False):
+            return None
+        return super().set(key, value, *args, **kwargs)

@@ -160,8 +160,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if env("REDIS_URL"):
+    # Wagtail's renditions, in the same Redis: read without being written back on every view.
+    CACHES["renditions"] = {
+        "BACKEND": "sites.outage.cache.RenditionsCache",
+        "LOCATION": env("REDIS_URL"),
+    }
 # Cached objects are pickled: a release whose classes differ must not read the last one's.
-CACHES["default"]["KEY_PREFIX"] = env("RELEASE", "")
+for _cache in CACHES.values():
+    _cache["KEY_PREFIX"] = env("RELEASE", "")
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out accounts and addresses before any password is checked.

@@ -162,3 +162,31 @@ def test_a_new_shape_compiles_anew_and_only_so_many_are_kept(network, monkeypatc
         assert len(query((size,))) == min(size, NewsPage.objects.count())
     assert len(query._compiled) == 3
     assert query((0,)) == []  # an empty slice runs no query
+
+
+def test_a_news_items_neighbours_and_route_are_the_querysets(network, client):
+    """Older and newer in the index's order (two on the same day ordered by id), none under a
+    restriction the item has not passed; and each item served at its own address."""
+    from django.db.models import Q
+
+    from home.listing import below_path
+
+    for page in NewsPage.objects.live():
+        siblings = unrestricted(
+            NewsPage.objects.live()
+            .filter(below_path(page.path[: -page.steplen]), depth=page.depth)
+            .exclude(pk=page.pk),
+            page,
+        )
+        older = siblings.filter(Q(date__lt=page.date) | Q(date=page.date, pk__lt=page.pk))
+        newer = siblings.filter(Q(date__gt=page.date) | Q(date=page.date, pk__gt=page.pk))
+        expected = (older.order_by("-date", "-pk").first(), newer.order_by("date", "pk").first())
+        got = page.neighbours()
+        assert [item and item.pk for item in got] == [item and item.pk for item in expected]
+    primary = network["primary"]
+    for page in NewsPage.objects.live().filter(below(primary.site.root_page))[:3]:
+        response = client.get(page.url, HTTP_HOST=primary.site.hostname)
+        assert response.status_code == 200
+        assert response.context["page"].pk == page.pk
+    response = client.get("/novosti/net-takoy/", HTTP_HOST=primary.site.hostname)
+    assert response.status_code == 404

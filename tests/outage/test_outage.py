@@ -102,3 +102,35 @@ def test_the_forgiving_cache_works_with_a_real_redis():
         cache.set("profsites-test", "kept", 10)
         assert cache.get("profsites-test") == "kept"
         cache.delete("profsites-test")
+
+
+def test_renditions_read_from_redis_are_not_written_back(any_cache, monkeypatch):
+    """Wagtail wrote every rendition it found in the cache back to it, on every view."""
+    if any_cache != "Redis":
+        pytest.skip("the renditions cache is Redis's")
+    from sites.outage.cache import ForgivingRedisCache
+    from tests import factories
+
+    image = factories.ImageFactory(file__width=800, file__height=450)
+    writes = []
+    for name in ("set", "set_many"):
+        original = getattr(ForgivingRedisCache, name)  # what reaches Redis
+
+        def spy(self, *args, _original=original, **kwargs):
+            writes.append(args[0])
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(ForgivingRedisCache, name, spy)
+    first = image.get_rendition("fill-480x270")
+    both = image.get_renditions("fill-480x270", "width-300")
+    assert writes  # made, and kept in Redis
+    writes.clear()
+    for _view in range(3):
+        fresh = type(image).objects.get(pk=image.pk)  # each view loads the image anew
+        again = fresh.get_rendition("fill-480x270")
+        assert (again.pk, again.url) == (first.pk, first.url)
+        again = fresh.get_renditions("fill-480x270", "width-300")
+        assert {spec: r.url for spec, r in again.items()} == {
+            spec: r.url for spec, r in both.items()
+        }
+    assert [write for write in writes if write] == []  # nothing written again
