@@ -372,6 +372,7 @@ def main():
         f"regional flow: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
         f"over {len(times)} publishes (goal max <= 2 s)"
     )
+    print("  each: " + " ".join(f"{seconds:.2f}" for seconds in times))
 
     if not args.no_faults:
         print(f"faults under load ({args.fault_duration} s, editor publishing every 0.5 s):")
