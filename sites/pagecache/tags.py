@@ -18,10 +18,11 @@
 Site ids, not hostnames: a tag survives a change of hostname (which purges `all` anyway).
 """
 
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import Page, ReferenceIndex
 
 from directory.models import ContactsPage, DirectoryPage, Organization
 from home.models import HomePage
+from home.site_roots import site_root_paths_for
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 
@@ -86,15 +87,13 @@ def for_view(url_name, site):
 
 
 def site_of_path(url_path):
-    """The id of the site whose tree holds a page with `url_path`, from Wagtail's cached site
-    root paths (one per site and language, so translations find their site too)."""
-    best = None
-    for root in Site.get_site_root_paths():
-        if url_path.startswith(root.root_path) and (
-            best is None or len(root.root_path) > len(best.root_path)
-        ):
-            best = root
-    return best.site_id if best else None
+    """The id of the site whose tree holds a page with `url_path`: of the sites rooted at its
+    ancestors (one per site and language, so translations find their site too), the nearest
+    (home/site_roots.py: not a scan of every site's root path)."""
+    roots = site_root_paths_for(url_path)
+    if not roots:
+        return None
+    return max(roots, key=lambda root: len(root.root_path)).site_id
 
 
 def flows_above(site_ids):

@@ -1,9 +1,10 @@
 """Wagtail's behaviour made cheaper per request, to the same result. Checked against Wagtail 8.0."""
 
 from django.utils import translation
-from wagtail.models import Locale
+from wagtail.models import Locale, Page, Site
 
 from home.kept import kept_for_network
+from home.site_roots import site_count, site_root_paths_for
 
 
 def keep_active_locales():
@@ -22,7 +23,47 @@ def keep_active_locales():
     Locale.get_active = classmethod(get_active)
 
 
-PATCHES = [keep_active_locales]
+def find_site_roots_from_the_page():
+    """A page's URL starts from the sites it belongs to, which Wagtail finds by scanning every
+    site's root path (`Site.get_site_root_paths()`: one cached value holding all of them, a
+    query per site when cold), and counts the sites in the same list for `get_url()`. Here
+    they are found from the page's own ancestors' paths and the sites counted, each kept with
+    the generation (home/site_roots.py): the same answers, at a cost that does not grow with
+    the number of sites."""
+    if getattr(Page._get_relevant_site_root_paths, "from_the_page", False):
+        return
+
+    def _get_relevant_site_root_paths(self, cache_object=None):
+        return site_root_paths_for(self.url_path)
+
+    def get_url(self, request=None, current_site=None):
+        # Wagtail 8's Page.get_url(), but the number of sites from site_count().
+        if current_site is None and request is not None:
+            current_site = Site.find_for_request(request)
+        url_parts = self.get_url_parts(request=request)
+        if url_parts is None or url_parts[1] is None and url_parts[2] is None:
+            return None  # not routable
+        site_id, root_url, page_path = url_parts
+        if (current_site is not None and site_id == current_site.id) or site_count() == 1:
+            return page_path
+        return root_url + page_path
+
+    _get_relevant_site_root_paths.from_the_page = True
+    # Wagtail's own, for the tests that compare (tests/home/test_site_roots.py).
+    _get_relevant_site_root_paths.wagtails = Page._get_relevant_site_root_paths
+    get_url.wagtails = Page.get_url
+    Page._get_relevant_site_root_paths = _get_relevant_site_root_paths
+    Page.get_url = get_url
+    Page.url = property(get_url)
+
+
+PATCHES = [keep_active_locales, find_site_roots_from_the_page]
 
 # The names the patches rely on: (module, attribute path), for tests/patches/test_patches.py.
-PATCHED_NAMES = [("wagtail.models.i18n", "Locale.get_active")]
+PATCHED_NAMES = [
+    ("wagtail.models.i18n", "Locale.get_active"),
+    ("wagtail.models.pages", "Page._get_relevant_site_root_paths"),
+    ("wagtail.models.pages", "Page.get_url"),
+    ("wagtail.models.pages", "Page.url"),
+    ("wagtail.models.sites", "SiteRootPath"),
+]

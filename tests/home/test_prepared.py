@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from home import prepared
 from home.listing import below, below_slots, below_values, unrestricted
@@ -22,6 +22,8 @@ from .. import factories
 
 pytestmark = pytest.mark.django_db
 
+HOME_PATH_LENGTH = 2 * Page.steplen  # every site's home page is a child of Wagtail's root
+KINDS_BELOW = ("territorial", "primary")
 LOADED = ("pk", "title", "url_path", "path", "date", "lead", "main_image_id", "first_published_at")
 
 
@@ -84,7 +86,22 @@ def test_a_sites_listing_is_the_querysets_for_every_page_and_slice(network):
     assert listing_under(other_index, None, 0, 10) == []
 
 
-def test_the_organizations_feed_is_the_querysets(network, rf):
+def test_the_organizations_feed_is_the_registrys(network):
+    """The feed of a site: the flagged, live, public news of the sites of the organizations
+    whose parent or grandparent in the registry is the site's, newest first; the same by the
+    prepared query and by the queryset."""
+    from directory.models import Organization
+
+    def expected(organization):
+        below = {
+            org.site.root_page.path: org
+            for org in Organization.objects.filter(site__isnull=False, kind__in=KINDS_BELOW)
+            if organization.pk in (org.parent_id, org.parent and org.parent.parent_id)
+        }
+        flagged = unrestricted(NewsPage.objects.live().filter(show_in_parent_feed=True))
+        found = [news for news in flagged if news.path[:HOME_PATH_LENGTH] in below]
+        return sorted(found, key=lambda news: (news.date, news.pk), reverse=True), below
+
     for organization in network.values():
 
         class Chrome:  # what OrganizationsFeed reads of the site chrome
@@ -95,11 +112,19 @@ def test_the_organizations_feed_is_the_querysets(network, rf):
                 return build()
 
         feed = OrganizationsFeed(Chrome)
+        news, below = expected(organization)
         for count in (1, 4, 50):
-            expected = list(feed.news(NewsPage.objects)[:count])
-            assert loaded(feed.latest(count, NewsPage.objects)) == loaded(expected)
+            assert [item.pk for item in feed.news(NewsPage.objects)[:count]] == [
+                item.pk for item in news[:count]
+            ]
+            latest = feed.latest(count, NewsPage.objects)
+            assert [item.pk for item in latest] == [item.pk for item in news[:count]]
+        for item in feed.label(feed.latest(50, NewsPage.objects)):
+            source = below[item.path[:HOME_PATH_LENGTH]]  # the home page is its ancestor
+            assert (item.source.pk, item.source.short_name) == (source.pk, source.short_name)
+            assert item.original_url == item.get_full_url()
         if organization in (network["regional"], network["territorial"]):
-            titles = [item.title for item in feed.latest(50, NewsPage.objects)]
+            titles = [item.title for item in news]
             assert titles, organization
             assert "Новость secret" not in titles  # members-only: never leaves its site
 

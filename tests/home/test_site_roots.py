@@ -1,0 +1,103 @@
+"""A page's URL from the sites rooted at its ancestors (home/site_roots.py), not from a scan
+of every site's root path: the same URLs as Wagtail's, for every page, from every host; no
+reader's page view reads the list of every site; a cold start costs the same queries however
+many sites there are."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+
+from home.models import StandardPage
+from sites.network.building import add_published_child
+from sites.onboarding.services import onboard
+
+from .. import factories
+from .test_translations import publish_english
+
+pytestmark = pytest.mark.django_db
+
+PATCHED = Page._get_relevant_site_root_paths
+
+
+@pytest.fixture
+def network(region, django_user_model):
+    """The small region, with the territorial site in English too, a second hostname on the
+    primary's root page, and a site rooted inside the other territorial site."""
+    editor = django_user_model.objects.create_user("editor-zh", password="x")
+    editor.groups.add(region["territorial"].editors_group)
+    publish_english(region, editor)
+    primary_home = Page.objects.get(pk=region["primary"].home_page_id)
+    Site.objects.create(hostname="www.school5-zh.localhost", root_page=primary_home, port=80)
+    other_home = Page.objects.get(pk=region["other"].home_page_id)
+    inner = add_published_child(other_home, StandardPage(title="Музей", slug="muzey"))
+    add_published_child(inner, StandardPage(title="Зал", slug="zal"))
+    Site.objects.create(hostname="muzey.localhost", root_page=inner, port=80)
+    cache.clear()
+    return region
+
+
+def every_url(hosts):
+    """Each live page's URL parts, URL from each host and from none, and full URL."""
+    factory = RequestFactory()
+    urls = {}
+    for page in Page.objects.live().specific().order_by("path"):
+        urls[page.pk, None] = (page.get_url_parts(), page.get_url(), page.get_full_url())
+        for host in hosts:
+            request = factory.get("/", HTTP_HOST=host)
+            urls[page.pk, host] = (
+                page.get_url_parts(request),
+                page.get_url(request),
+                page.get_full_url(request),
+            )
+    return urls
+
+
+def test_every_pages_urls_are_wagtails(network, monkeypatch):
+    hosts = [site.hostname for site in Site.objects.all()]
+    ours = every_url(hosts)
+    for page in Page.objects.all():
+        assert page._get_relevant_site_root_paths() == PATCHED.wagtails(page), page.url_path
+    monkeypatch.setattr(Page, "_get_relevant_site_root_paths", PATCHED.wagtails)
+    monkeypatch.setattr(Page, "get_url", Page.get_url.wagtails)
+    assert ours == every_url(hosts)
+    assert any(parts[0] and parts[0][1].startswith("http://muzey.") for parts in ours.values())
+
+
+def test_a_readers_pages_never_read_every_sites_root_path(network, client, monkeypatch):
+    def every_site(*args, **kwargs):
+        raise AssertionError("Site.get_site_root_paths() read on a reader's page view")
+
+    monkeypatch.setattr(Site, "get_site_root_paths", staticmethod(every_site))
+    for site in Site.objects.all():
+        for path in ("/", "/novosti/", "/feed/", "/sitemap.xml", "/en/"):
+            response = client.get(path, HTTP_HOST=site.hostname)
+            assert response.status_code in (200, 301, 302, 404), (site.hostname, path)
+    english = client.get("/en/", HTTP_HOST=network["territorial"].site.hostname)
+    assert english.status_code == 200
+    assert "Zheleznogorsk city organization" in english.content.decode()
+
+
+def first_view_queries(client, host):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/", HTTP_HOST=host).status_code == 200
+    return len(queries)
+
+
+def test_a_cold_start_costs_the_same_with_ten_times_the_sites(region, client):
+    host = region["primary"].site.hostname
+    few = first_view_queries(client, host)
+    for number in range(12):
+        primary = factories.org(
+            "primary",
+            f"46-01-1{number:02d}",
+            f"ППО № {number}",
+            f"p{number}",
+            region["territorial"],
+        )
+        onboard(primary)
+    assert Site.objects.count() >= 16
+    assert first_view_queries(client, host) == few
