@@ -13,6 +13,8 @@ is Wagtail's: tests/home/test_site_roots.py compares them page by page.
 `sites/patches/speed.py` puts this under Wagtail's `Page._get_relevant_site_root_paths()`
 and `Page.get_url()` (which counts the sites, `site_count()`)."""
 
+from collections import defaultdict
+
 from django.conf import settings
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
@@ -22,19 +24,14 @@ from home.kept import kept_for_network
 
 def site_root_paths_for(url_path):
     """Wagtail's `SiteRootPath`s of the sites a page at `url_path` belongs to (those whose root
-    path starts its URL path), in the order `Site.get_site_root_paths()` lists them."""
-    found = []
-    for depth in root_depths():
-        prefix = _ancestor_url_path(url_path, depth)
-        if prefix is not None:
-            found.extend(kept_for_network(f"site-roots:{prefix}", lambda p=prefix: _roots_at(p)))
-    if len(found) > 1:
-        # Wagtail's order: the site's root page's URL path, longest (last) first, then the
-        # default site, then by hostname. Sorted from the least significant key (stable).
-        found.sort(key=lambda entry: entry[2])
-        found.sort(key=lambda entry: entry[1], reverse=True)
-        found.sort(key=lambda entry: entry[0], reverse=True)
-    return tuple(entry[3] for entry in found)
+    path starts its URL path), in the order `Site.get_site_root_paths()` lists them: one
+    query for the chain of its ancestors at the depths sites are rooted at, kept under the
+    deepest of them (which determines the others)."""
+    prefixes = [_ancestor_url_path(url_path, depth) for depth in root_depths()]
+    prefixes = [prefix for prefix in prefixes if prefix is not None]
+    if not prefixes:
+        return ()
+    return tuple(kept_for_network(f"site-roots:{prefixes[-1]}", lambda: _roots_at(prefixes)))
 
 
 def site_count():
@@ -43,13 +40,16 @@ def site_count():
 
 
 def root_depths():
-    """The depths of the pages sites are rooted at (their translations are at the same)."""
-    return kept_for_network(
-        "site-root-depths",
-        lambda: sorted(
-            set(Site.objects.values_list("root_page__depth", flat=True).order_by().distinct())
-        ),
-    )
+    """The depths of the pages sites are rooted at, and of their translations (a site is
+    served in each language from its root page's translation, wherever that is)."""
+
+    def depths():
+        roots = Page.objects.filter(pk__in=Site.objects.values("root_page"))
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            roots = Page.objects.filter(translation_key__in=roots.values("translation_key"))
+        return sorted(set(roots.values_list("depth", flat=True).order_by().distinct()))
+
+    return kept_for_network("site-root-depths", depths)
 
 
 def _ancestor_url_path(url_path, depth):
@@ -61,24 +61,32 @@ def _ancestor_url_path(url_path, depth):
     return "/" + "".join(f"{segment}/" for segment in segments[: depth - 1])
 
 
-def _roots_at(url_path):
-    """(site root page's URL path, is default, hostname, SiteRootPath) of each site rooted at
-    the page at `url_path` or, with wagtail-localize, at a page it is a translation of (as
-    Wagtail lists each site once for each translation of its root page): two queries."""
-    roots = list(Page.objects.filter(url_path=url_path).select_related("locale"))
+def _roots_at(url_paths):
+    """The SiteRootPaths of the sites rooted at the pages at `url_paths` or, with
+    wagtail-localize, at a page they are translations of (Wagtail lists each site once for
+    each translation of its root page), in Wagtail's order: by their root page's URL path,
+    longest first, the default site first, then by hostname, in the database's collation as
+    Wagtail sorts them; each site's translations in tree order. Two queries."""
+    roots = list(
+        Page.objects.filter(url_path__in=url_paths).select_related("locale").order_by("path")
+    )
     if not roots:
         return []
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        keys = {root.translation_key: root for root in roots}
-        sites = Site.objects.filter(root_page__translation_key__in=keys)
-        root_of = lambda site: keys[site.root_page.translation_key]  # noqa: E731
+        by_key = defaultdict(list)
+        for root in roots:
+            by_key[root.translation_key].append(root)
+        sites = Site.objects.filter(root_page__translation_key__in=by_key)
+        roots_of = lambda site: by_key[site.root_page.translation_key]  # noqa: E731
     else:
-        by_pk = {root.pk: root for root in roots}
+        by_pk = {root.pk: [root] for root in roots}
         sites = Site.objects.filter(root_page__in=by_pk)
-        root_of = lambda site: by_pk[site.root_page_id]  # noqa: E731
-    found = []
-    for site in sites.select_related("root_page"):
-        root = root_of(site)
-        entry = SiteRootPath(site.id, root.url_path, site.root_url, root.locale.language_code)
-        found.append((site.root_page.url_path, site.is_default_site, site.hostname, entry))
-    return found
+        roots_of = lambda site: by_pk[site.root_page_id]  # noqa: E731
+    sites = sites.select_related("root_page").order_by(
+        "-root_page__url_path", "-is_default_site", "hostname"
+    )
+    return [
+        SiteRootPath(site.id, root.url_path, site.root_url, root.locale.language_code)
+        for site in sites
+        for root in roots_of(site)
+    ]

@@ -29,7 +29,7 @@ URL on its own site's hostname (Wagtail's cached site root paths; no query per i
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.db.models import Q
+from django.db.models import Manager, Q
 from django.db.models.functions import Substr
 from wagtail.models import Page
 
@@ -122,12 +122,15 @@ _LATEST = {}
 
 
 def _latest_prepared(news_pages):
-    """The prepared query of `OrganizationsFeed.latest()`, for the news model of `news_pages`."""
+    """The prepared query of `OrganizationsFeed.latest()`, for the news model of `news_pages`
+    (the model's whole manager: a filtered queryset is refused, not silently ignored)."""
     model = news_pages.model
+    if not isinstance(news_pages, Manager):
+        raise ValueError("OrganizationsFeed.latest() takes the news model's manager")
     if model not in _LATEST:
 
         def build(lengths, count):
-            news = unrestricted(news_pages.live().filter(show_in_parent_feed=True))
+            news = unrestricted(model.objects.live().filter(show_in_parent_feed=True))
             under_sites = Q()
             for length, paths in lengths:
                 alias = f"root_path_{length}"

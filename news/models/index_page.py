@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from directory.chrome import chrome_for_request
 from home.listing import (
+    PER_PAGE,
     below_slots,
     below_values,
     paginate,
@@ -41,14 +42,21 @@ def year_from(value):
 
 
 class Unfiltered:
-    """The index's news, neither by tag nor by year, for the paginator: a slice of it is
-    `listing_under()`'s prepared query (the paginator is told the count)."""
+    """The index's news, neither by tag nor by year, for the paginator: a page of it is
+    `listing_under()`'s prepared query (the paginator is told the count). Always a whole
+    page's worth is asked for, so that the last pages of every index share one compiled
+    query (a shape of their own each, otherwise)."""
 
-    def __init__(self, index):
+    def __init__(self, index, per_page=PER_PAGE):
         self.index = index
+        self.per_page = per_page
 
     def __getitem__(self, window):
-        return listing_under(self.index, self.index, window.start, window.stop)
+        if not isinstance(window, slice) or window.step or window.start is None:
+            raise TypeError("a page of the listing: items[start:stop]")
+        stop = window.start + max(self.per_page, window.stop - window.start)
+        items = listing_under(self.index, self.index, window.start, stop)
+        return items[: window.stop - window.start]
 
 
 _PER_YEAR = Prepared(

@@ -4,7 +4,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.db.models.lookups import In
 from django.db.models.query import ModelIterable
@@ -235,7 +235,7 @@ class NewsPage(ViewRestrictionsInOneQuery, Page):
             **unrestricted_values(self),
             "depth": self.depth,
             "pk": self.pk,
-            "date": connection.ops.adapt_datefield_value(self.date),
+            "date": connections[router.db_for_read(NewsPage)].ops.adapt_datefield_value(self.date),
         }
         older = _OLDER(shape, **values)
         newer = _NEWER(shape, **values)

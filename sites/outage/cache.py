@@ -141,9 +141,12 @@ class RenditionsCache(ForgivingRedisCache):
     Redis write a view. Those are not written again."""
 
     def get_many(self, keys, version=None):
+        from wagtail.images.models import AbstractRendition  # noqa: PLC0415 (models, lazily)
+
         found = super().get_many(keys, version)
         for rendition in found.values():
-            rendition._from_cache = True
+            if isinstance(rendition, AbstractRendition):
+                rendition._from_cache = True
         return found
 
     def set(self, key, value, *args, **kwargs):

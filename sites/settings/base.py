@@ -165,6 +165,9 @@ if env("REDIS_URL"):
     CACHES["renditions"] = {
         "BACKEND": "sites.outage.cache.RenditionsCache",
         "LOCATION": env("REDIS_URL"),
+        # Not renewed by reads any more: a day (a rendition's key names its image's file hash,
+        # and Wagtail purges a deleted rendition).
+        "TIMEOUT": 24 * 60 * 60,
     }
 # Cached objects are pickled: a release whose classes differ must not read the last one's.
 for _cache in CACHES.values():

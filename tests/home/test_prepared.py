@@ -215,3 +215,10 @@ def test_a_news_items_neighbours_and_route_are_the_querysets(network, client):
         assert response.context["page"].pk == page.pk
     response = client.get("/novosti/net-takoy/", HTTP_HOST=primary.site.hostname)
     assert response.status_code == 404
+
+
+def test_the_feeds_prepared_query_takes_the_model_only(network):
+    from news.flow import _latest_prepared
+
+    with pytest.raises(ValueError, match="manager"):
+        _latest_prepared(NewsPage.objects.filter(pk=-1))

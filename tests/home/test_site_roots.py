@@ -101,3 +101,43 @@ def test_a_cold_start_costs_the_same_with_ten_times_the_sites(region, client):
         onboard(primary)
     assert Site.objects.count() >= 16
     assert first_view_queries(client, host) == few
+
+
+def wagtails_and_ours(monkeypatch):
+    """(mismatches of the relevant root paths, of the URLs) between ours and Wagtail's."""
+    hosts = [site.hostname for site in Site.objects.all()]
+    ours = every_url(hosts)
+    mismatches = [
+        page.url_path
+        for page in Page.objects.all()
+        if page._get_relevant_site_root_paths() != PATCHED.wagtails(page)
+    ]
+    with monkeypatch.context() as wagtails:
+        wagtails.setattr(Page, "_get_relevant_site_root_paths", PATCHED.wagtails)
+        wagtails.setattr(Page, "get_url", Page.get_url.wagtails)
+        theirs = every_url(hosts)
+    return mismatches, {key for key in ours if ours[key] != theirs[key]}
+
+
+def test_a_site_at_wagtails_root_unicode_slugs_and_another_default_site(region, monkeypatch):
+    Site.objects.create(hostname="rootsite.localhost", root_page=Page.get_first_root_node())
+    home = Page.objects.get(pk=region["primary"].home_page_id)
+    inner = add_published_child(home, StandardPage(title="Музей", slug="музей"))
+    add_published_child(inner, StandardPage(title="Зал", slug="зал-славы"))
+    Site.objects.update(is_default_site=False)
+    Site.objects.create(hostname="muzey.localhost", root_page=inner, is_default_site=True)
+    Site.objects.create(hostname="Zeta.localhost", root_page=home, port=8080)
+    Site.objects.create(hostname="alpha.localhost", root_page=home)
+    cache.clear()
+    assert wagtails_and_ours(monkeypatch) == ([], set())
+
+
+def test_a_translated_home_at_another_depth_keeps_its_site(region, monkeypatch, django_user_model):
+    """A translation of a site's root page elsewhere in the tree still serves that site (in
+    review: it was taken for the site of the page it was moved under)."""
+    editor = django_user_model.objects.create_user("editor-zh", password="x")
+    editor.groups.add(region["territorial"].editors_group)
+    english_home = publish_english(region, editor)
+    english_home.move(Page.objects.get(pk=region["other"].home_page_id), pos="last-child")
+    cache.clear()
+    assert wagtails_and_ours(monkeypatch) == ([], set())

@@ -134,3 +134,14 @@ def test_renditions_read_from_redis_are_not_written_back(any_cache, monkeypatch)
             spec: r.url for spec, r in both.items()
         }
     assert [write for write in writes if write] == []  # nothing written again
+
+
+def test_the_renditions_cache_reads_other_values_as_they_are(any_cache):
+    if any_cache != "Redis":
+        pytest.skip("the renditions cache is Redis's")
+    renditions = caches["renditions"]
+    renditions.set_many({"not-a-rendition": None, "a-number": 5})
+    assert renditions.get_many(["not-a-rendition", "a-number"]) == {
+        "not-a-rendition": None,
+        "a-number": 5,
+    }
