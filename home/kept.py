@@ -23,7 +23,7 @@ from django.db import transaction
 GENERATION_KEY = "site-chrome:generation"
 # Part of every key: a release that changes what is kept changes it, so that no process
 # unpickles what an older release left in a shared cache.
-LAYOUT = 4
+LAYOUT = 5
 
 
 def shared_cache():
