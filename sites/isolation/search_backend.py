@@ -20,6 +20,8 @@ import re
 from wagtail.search.backends import database
 from wagtail.search.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
 
+from home.search_index import TitleNormsOfTheAddedOnly
+
 UNSAFE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f"]')
 
 
@@ -70,14 +72,19 @@ class CleanQueryMixin:
 
 @functools.cache
 def with_clean_queries(backend_class):
-    """`backend_class` with `CleanQueryMixin`, made once per class. The SQLite backend's
-    module can be imported only on SQLite (its model exists only there), hence no subclass
-    written out for each database."""
-    return type(
-        backend_class.__name__,
-        (CleanQueryMixin, backend_class),
-        {"__module__": __name__, "__qualname__": backend_class.__name__},
-    )
+    """`backend_class` with `CleanQueryMixin`, and its index with `TitleNormsOfTheAddedOnly`
+    (home/search_index.py), made once per class. The SQLite backend's module can be imported
+    only on SQLite (its model exists only there), hence no subclass written out for each
+    database."""
+    attributes = {"__module__": __name__, "__qualname__": backend_class.__name__}
+    index_class = getattr(backend_class, "index_class", None)
+    if index_class is not None and hasattr(index_class, "_refresh_title_norms"):
+        attributes["index_class"] = type(
+            index_class.__name__,
+            (TitleNormsOfTheAddedOnly, index_class),
+            {"__module__": __name__, "__qualname__": index_class.__name__},
+        )
+    return type(backend_class.__name__, (CleanQueryMixin, backend_class), attributes)
 
 
 def SearchBackend(params):  # noqa: N802 - the name Wagtail looks for in a backend module
