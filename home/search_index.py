@@ -1,6 +1,8 @@
 """Search indexing in batches, for code that saves many objects in one go (the registry
-import, onboarding). With the PostgreSQL search backend each save's own index update costs
-~25 ms (it recomputes title norms over the whole index); a batch costs a few ms an object."""
+import, onboarding): with Wagtail's PostgreSQL search backend each save's own index update
+cost ~25 ms; a batch costs a few ms an object. And the title norms of what is added, without
+the backend's two scans of the whole index (`TitleNormsOfTheAddedOnly`, which
+sites/isolation/search_backend.py gives the index)."""
 
 from contextlib import contextmanager
 
