@@ -1,6 +1,7 @@
 """Wagtail's behaviour made cheaper per request, to the same result. Checked against Wagtail 8.0."""
 
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Locale, Page, Site
 
 from home.kept import kept_for_network
@@ -23,6 +24,9 @@ def keep_active_locales():
     Locale.get_active = classmethod(get_active)
 
 
+CACHED_ROOT_PATHS = "_wagtail_cached_site_root_paths"  # Wagtail's, on a request or a page
+
+
 def find_site_roots_from_the_page():
     """A page's URL starts from the sites it belongs to, which Wagtail finds by scanning every
     site's root path (`Site.get_site_root_paths()`: one cached value holding all of them, a
@@ -34,6 +38,10 @@ def find_site_roots_from_the_page():
         return
 
     def _get_relevant_site_root_paths(self, cache_object=None):
+        if cache_object is not None and not hasattr(cache_object, CACHED_ROOT_PATHS):
+            # Some of Wagtail reads every site's root paths from the request a URL was built
+            # for (the redirects made on a slug change): given, but only read if asked for.
+            setattr(cache_object, CACHED_ROOT_PATHS, SimpleLazyObject(Site.get_site_root_paths))
         return site_root_paths_for(self.url_path)
 
     def get_url(self, request=None, current_site=None):
