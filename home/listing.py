@@ -48,20 +48,23 @@ def _passed(shown_on):
 
 
 # The same conditions for a prepared query (home/prepared.py), with slots for the paths: the
-# queryset is built with `*_slots()`, given the shape `*_shape()` and run with `*_values()`.
+# queryset is built with `listing_slots()` (or `below_slots()` alone) and run with the values
+# of `listing_values()` (or `below_values()`).
 
 
-def unrestricted_slots(passed):
-    """`unrestricted_condition()` with slots for the `passed` paths (`unrestricted_shape()`)."""
-    return _Unrestricted([Mark(f"passed{number}") for number in range(passed)])
+def listing_slots(passed):
+    """`below()` and `unrestricted_condition()` with slots for their paths, `passed` of them
+    passed: the pages below a page that a visitor of another may open (`listing_values()`)."""
+    return below_slots() & Q(_Unrestricted([Mark(f"passed{number}") for number in range(passed)]))
 
 
-def unrestricted_shape(shown_on):
-    return len(_passed(shown_on))
-
-
-def unrestricted_values(shown_on):
-    return {f"passed{number}": path for number, path in enumerate(_passed(shown_on))}
+def listing_values(ancestor, shown_on):
+    """(how many paths `listing_slots()` passes, the values of its slots) for the pages below
+    the page `ancestor` (or the tree path given) that a visitor of `shown_on` may open."""
+    passed = _passed(shown_on)
+    values = dict(below_values(ancestor))
+    values.update((f"passed{number}", path) for number, path in enumerate(passed))
+    return len(passed), values
 
 
 def below_slots():
@@ -72,9 +75,7 @@ def below_slots():
 def below_values(ancestor):
     """The values of `below_slots()` for the page `ancestor`, or for the tree path given."""
     path = ancestor if isinstance(ancestor, str) else ancestor.path
-    condition = below_path(path).children  # [("path__gt", path), ("path__lte", upper)]
-    values = dict(condition)
-    return {"below": values["path__gt"], "below_end": values["path__lte"]}
+    return {"below": path, "below_end": _last_below(path)}
 
 
 class _Unrestricted(Expression):
@@ -144,8 +145,13 @@ def below_path(path, inclusive=False, field="path"):
     is its ancestors' followed by digits and capital letters (treebeard's alphabet), so in
     that byte order every descendant's lies between the ancestor's and the ancestor's padded
     with "Z", the last of them, to the column's length, and any other page's outside."""
-    upper = path + "Z" * (Page._meta.get_field("path").max_length - len(path))
+    upper = _last_below(path)
     return Q(**{f"{field}__gte" if inclusive else f"{field}__gt": path, f"{field}__lte": upper})
+
+
+def _last_below(path):
+    """The greatest tree path a descendant of the page at `path` can have (`below_path()`)."""
+    return path + "Z" * (Page._meta.get_field("path").max_length - len(path))
 
 
 def with_urls_below(pages, ancestor, ancestor_url):

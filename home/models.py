@@ -7,16 +7,7 @@ from wagtail.search import index
 
 from directory.chrome import chrome_for_request
 from home.blocks import RICH_TEXT_FEATURES, BodyBlock
-from home.listing import (
-    below_slots,
-    below_values,
-    parent_url,
-    unrestricted,
-    unrestricted_shape,
-    unrestricted_slots,
-    unrestricted_values,
-    with_urls_below,
-)
+from home.listing import listing_slots, listing_values, parent_url, unrestricted, with_urls_below
 from home.prepared import Prepared
 from home.serving import ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
@@ -91,9 +82,8 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
     def latest_report(self):
         """The site's live public report of the latest year a visitor of this page may open,
         with what its card shows (a prepared query, home/prepared.py), or None."""
-        found = _LATEST_REPORT(
-            (unrestricted_shape(self),), **below_values(self), **unrestricted_values(self)
-        )
+        passed, values = listing_values(self, self)
+        found = _LATEST_REPORT((passed,), **values)
         return found[0] if found else None
 
     def own_url(self, request):
@@ -133,8 +123,7 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
 _LATEST_REPORT = Prepared(
     lambda passed: (
         PublicReportPage.objects.live()
-        .filter(below_slots())
-        .filter(unrestricted_slots(passed))
+        .filter(listing_slots(passed))
         .select_related("document")
         .only("title", "url_path", "year", "summary", "document")  # what the card shows
         .order_by("-year")[:1]

@@ -11,16 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from directory.chrome import chrome_for_request
-from home.listing import (
-    PER_PAGE,
-    below_slots,
-    below_values,
-    paginate,
-    unrestricted_shape,
-    unrestricted_slots,
-    unrestricted_values,
-    with_urls_below,
-)
+from home.listing import PER_PAGE, listing_slots, listing_values, paginate, with_urls_below
 from home.prepared import Prepared
 from home.serving import ChildrenOfOneType, ViewRestrictionsInOneQuery
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
@@ -62,8 +53,7 @@ class Unfiltered:
 _PER_YEAR = Prepared(
     lambda passed: (
         NewsPage.objects.live()
-        .filter(below_slots())
-        .filter(unrestricted_slots(passed))
+        .filter(listing_slots(passed))
         .annotate(year=ExtractYear("date"))
         .values("year")
         .annotate(count=Count("pk"))
@@ -102,8 +92,8 @@ class NewsIndexPage(RoutablePageMixin, ChildrenOfOneType, ViewRestrictionsInOneQ
         context = super().get_context(request, *args, **kwargs)
         # One query for the archive and the paginator's count: the years that have live news
         # listed here, with how many each has.
-        shape = (unrestricted_shape(self),)
-        per_year = dict(_PER_YEAR(shape, **below_values(self), **unrestricted_values(self)))
+        passed, values = listing_values(self, self)
+        per_year = dict(_PER_YEAR((passed,), **values))
         years = list(per_year)
         tag = request.GET.get("tag", "").strip()
         year = None if tag else year_from(request.GET.get("year"))

@@ -24,13 +24,10 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.listing import (
     below,
-    below_slots,
-    below_values,
+    listing_slots,
+    listing_values,
     parent_url,
     unrestricted,
-    unrestricted_shape,
-    unrestricted_slots,
-    unrestricted_values,
     with_urls_below,
 )
 from home.prepared import Prepared, Slot
@@ -229,16 +226,13 @@ class NewsPage(ViewRestrictionsInOneQuery, Page):
         and paths only."""
         if not self.pk or not self.path:  # a preview of a page not saved yet
             return None, None
-        shape = (unrestricted_shape(self),)
-        values = {
-            **below_values(self.path[: -self.steplen]),
-            **unrestricted_values(self),
-            "depth": self.depth,
-            "pk": self.pk,
-            "date": connections[router.db_for_read(NewsPage)].ops.adapt_datefield_value(self.date),
-        }
-        older = _OLDER(shape, **values)
-        newer = _NEWER(shape, **values)
+        passed, values = listing_values(self.path[: -self.steplen], self)
+        database = connections[router.db_for_read(NewsPage)]
+        values.update(
+            depth=self.depth, pk=self.pk, date=database.ops.adapt_datefield_value(self.date)
+        )
+        older = _OLDER((passed,), **values)
+        newer = _NEWER((passed,), **values)
         return (older[0] if older else None, newer[0] if newer else None)
 
 
@@ -246,11 +240,8 @@ def listing_under(ancestor, shown_on, start, stop, cards=True):
     """The list `NewsPage.objects.for_listing(ancestor, shown_on)[start:stop]` gives, by the
     same query, prepared (home/prepared.py): built and compiled once, not on every view.
     `cards`: loaded for their cards (`load_for_cards()`, tags included) as well."""
-    items = _LISTING_UNDER(
-        (unrestricted_shape(shown_on), start, stop),
-        **below_values(ancestor),
-        **unrestricted_values(shown_on),
-    )
+    passed, values = listing_values(ancestor, shown_on)
+    items = _LISTING_UNDER((passed, start, stop), **values)
     if cards:
         load_for_cards(items, items)
     return items
@@ -259,8 +250,7 @@ def listing_under(ancestor, shown_on, start, stop, cards=True):
 _LISTING_UNDER = Prepared(
     lambda passed, start, stop: (
         NewsPage.objects.live()
-        .filter(below_slots())
-        .filter(unrestricted_slots(passed))
+        .filter(listing_slots(passed))
         .only(*LISTING_FIELDS)
         .select_related("main_image")
         .order_by("-date", "-pk")[start:stop]
@@ -280,9 +270,8 @@ def _neighbour(newer):
             order = ("-date", "-pk")
         return (
             NewsPage.objects.live()
-            .filter(below_slots(), depth=Slot("depth"))
+            .filter(listing_slots(passed), depth=Slot("depth"))
             .exclude(pk=Slot("pk"))
-            .filter(unrestricted_slots(passed))
             .filter(after)
             .only("title", "url_path")
             .order_by(*order)[:1]
