@@ -144,9 +144,10 @@ def write_history(created, updated):
 
 class RegistryState:
     """The registry as the import goes: organizations by code (read once, then as saved), and
-    who holds each hostname and the regional organization. The model's uniqueness constraints
-    are checked against this rather than with three queries per row: the same rules and
-    messages, and a 2,000-row file is checked in seconds instead of minutes."""
+    who holds each hostname and the base domain (the regional organization without a
+    hostname). The model's uniqueness constraints are checked against this rather than with
+    three queries per row: the same rules and messages, and a 2,000-row file is checked in
+    seconds instead of minutes."""
 
     def __init__(self, codes):
         self.existing = Organization.objects.in_bulk(list(codes - {""}), field_name="code")
@@ -154,8 +155,9 @@ class RegistryState:
         self.hostnames = dict(
             Organization.objects.exclude(hostname="").values_list("hostname", "code")
         )
+        # The regional organization on the platform's base domain (one at most).
         self.regional = (
-            Organization.objects.filter(kind=Organization.Kind.REGIONAL)
+            Organization.objects.filter(kind=Organization.Kind.REGIONAL, hostname="")
             .values_list("code", flat=True)
             .first()
         )
@@ -166,8 +168,8 @@ class RegistryState:
     def violates(self, constraint, organization):
         """Whether a uniqueness constraint this class keeps track of is violated; None for a
         constraint it does not know."""
-        if constraint.name == "directory_single_regional_organization":
-            return organization.kind == Organization.Kind.REGIONAL and self.regional not in (
+        if constraint.name == "directory_one_regional_on_base_domain":
+            return _on_base_domain(organization) and self.regional not in (
                 None,
                 organization.code,
             )
@@ -184,10 +186,14 @@ class RegistryState:
                 del self.hostnames[previous_hostname]
             if organization.hostname:
                 self.hostnames[organization.hostname] = code
-        if organization.kind == Organization.Kind.REGIONAL:
+        if _on_base_domain(organization):
             self.regional = code
         elif self.regional == code:
             self.regional = None
+
+
+def _on_base_domain(organization):
+    return organization.kind == Organization.Kind.REGIONAL and not organization.hostname
 
 
 def check_row(row):

@@ -37,6 +37,12 @@ def validate_hostname(value):
         )
 
 
+REGIONAL_ON_BASE_DOMAIN = (
+    "Без адреса сайта (на основном домене платформы) может быть только одна региональная "
+    "организация: укажите адрес сайта."
+)
+
+
 class Organization(index.Indexed, models.Model):
     class Kind(models.TextChoices):
         REGIONAL = "regional", "Региональная"
@@ -155,13 +161,13 @@ class Organization(index.Indexed, models.Model):
         ordering = ["kind", "name"]
         permissions = [("onboard_organization", "Может создавать и отключать сайты организаций")]
         constraints = [
+            # Several regions can share the install (the national union has 85); the one
+            # without a hostname of its own is the default site, on the base domain.
             models.UniqueConstraint(
                 fields=["kind"],
-                condition=Q(kind="regional"),
-                name="directory_single_regional_organization",
-                violation_error_message=(
-                    "Региональная организация в реестре может быть только одна."
-                ),
+                condition=Q(kind="regional", hostname=""),
+                name="directory_one_regional_on_base_domain",
+                violation_error_message=REGIONAL_ON_BASE_DOMAIN,
             ),
             models.UniqueConstraint(
                 fields=["hostname"],

@@ -333,7 +333,8 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
             port=settings.PLATFORM_SITE_PORT,
             root_page=organization.home_page,
             site_name=organization.short_name,
-            is_default_site=organization.kind == Organization.Kind.REGIONAL,
+            # The regional organization without a hostname of its own: on the base domain.
+            is_default_site=full_hostname == settings.PLATFORM_BASE_DOMAIN,
         )
         organization.site = site
         result.created.append(f"сайт {site.root_url}/")

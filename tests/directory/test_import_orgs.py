@@ -19,7 +19,7 @@ from wagtail.test.utils import WagtailTestUtils
 
 from directory.importing import import_file
 from directory.management.commands import import_orgs
-from directory.models import Organization
+from directory.models import REGIONAL_ON_BASE_DOMAIN, Organization
 from directory.registry_file import COLUMNS, ImportFileError
 
 from .. import factories
@@ -144,7 +144,7 @@ BAD_ROW_ERRORS = {
         "46-02-001",
         "Вышестоящая организация 46-02 не загружена: её код повторяется (строки 10, 11).",
     ),
-    13: ("47", "Региональная организация в реестре может быть только одна."),
+    13: ("47", REGIONAL_ON_BASE_DOMAIN),
     14: (
         "46-01-007",
         "Вышестоящая организация 46-01-002 не загружена из-за ошибки в строке 5.",
@@ -418,7 +418,7 @@ def test_command_prints_each_bad_row_and_exits_non_zero(tmp_path):
         "строка 5 (код 46-01-002): Вид (kind): Неизвестный вид «school»; "
         "допустимы regional, territorial, primary." in err.splitlines()
     )
-    assert "строка 13 (код 47): Региональная организация в реестре может быть только одна." in (
+    assert f"строка 13 (код 47): {REGIONAL_ON_BASE_DOMAIN}" in (
         err.splitlines()
     )
     assert "Строк с ошибками: 10; остальные строки загружены." in err
@@ -527,7 +527,7 @@ def test_regional_admin_imports_a_file_and_sees_the_summary_and_errors(registry_
             "46-01-002",
             "Вид (kind): Неизвестный вид «school»; допустимы regional, territorial, primary.",
         ],
-        ["6", "47", "Региональная организация в реестре может быть только одна."],
+        ["6", "47", REGIONAL_ON_BASE_DOMAIN],
     ]
     assert codes() == {"46", "46-01", "46-01-001"}
     assert Organization.objects.get(code="46-01-001").name == (

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from directory.models import Organization, validate_hostname
+from directory.models import REGIONAL_ON_BASE_DOMAIN, Organization, validate_hostname
 
 from .. import factories
 
@@ -47,14 +47,23 @@ def test_regional_has_no_parent():
     }
 
 
-def test_only_one_regional():
+def test_only_one_regional_on_the_base_domain():
     factories.regional_organization()
-    assert errors_of(new(Kind.REGIONAL)) == {
-        "__all__": ["Региональная организация в реестре может быть только одна."]
-    }
+    assert errors_of(new(Kind.REGIONAL)) == {"__all__": [REGIONAL_ON_BASE_DOMAIN]}
     # The database holds the line too, for code that skips validation.
     with pytest.raises(IntegrityError), transaction.atomic():
         new(Kind.REGIONAL).save()
+
+
+def test_several_regions_each_on_its_own_hostname():
+    """The national union is 85 regions in one install: any number of regional organizations,
+    each with its hostname, beside the one on the base domain."""
+    factories.regional_organization()
+    orel = new(Kind.REGIONAL)
+    orel.hostname = "orel-profobr.ru"
+    assert errors_of(orel) == {}
+    orel.save()
+    assert Organization.objects.filter(kind=Kind.REGIONAL).count() == 2
 
 
 def test_territorials_parent_must_be_regional():

@@ -80,6 +80,13 @@ class TestSiteBuilder:
         site = region["regional"].site
         assert (site.hostname, site.is_default_site) == ("localhost", True)
 
+    def test_another_region_gets_its_own_site_beside_the_default_one(self, region):
+        orel = factories.org("regional", "57", "Орловская областная", "orel")
+        onboard(orel)
+        orel.refresh_from_db()
+        assert (orel.site.hostname, orel.site.is_default_site) == ("orel.localhost", False)
+        assert Site.objects.get(is_default_site=True) == region["regional"].site
+
     def test_onboarding_twice_makes_no_second_site(self, region):
         pages = Page.objects.count()
         assert not onboard(region["primary"]).changed, "a second run changes nothing"
