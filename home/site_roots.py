@@ -90,3 +90,22 @@ def _roots_at(url_paths):
         for site in sites
         for root in roots_of(site)
     ]
+
+
+class SiteRoots:
+    """Values by the path of a site's root page: `of(page)` is the value of the site the page
+    belongs to (the longest root path its own path starts with), found in memory."""
+
+    def __init__(self, by_root_path):
+        self.by_root_path = dict(by_root_path)
+        self.lengths = sorted({len(path) for path in self.by_root_path})
+
+    def __bool__(self):
+        return bool(self.by_root_path)
+
+    def of(self, page):
+        for length in reversed(self.lengths):
+            value = self.by_root_path.get(page.path[:length])
+            if value is not None:
+                return value
+        return None

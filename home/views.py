@@ -5,8 +5,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page, Site
 
-from directory.models import Organization, SiteRoots
+from directory.models import Organization
 from home.listing import paginate
+from home.site_roots import SiteRoots
 from news.models import NewsPage
 
 RESULTS_PER_PAGE = 10

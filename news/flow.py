@@ -34,9 +34,10 @@ from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from directory.chrome import chrome_for_request
-from directory.models import Organization, SiteRoots
+from directory.models import Organization
 from home.listing import URL_PATH_SAFE, unrestricted
 from home.prepared import Prepared, Slot
+from home.site_roots import SiteRoots
 
 
 @dataclass(frozen=True)

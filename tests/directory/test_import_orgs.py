@@ -418,9 +418,7 @@ def test_command_prints_each_bad_row_and_exits_non_zero(tmp_path):
         "строка 5 (код 46-01-002): Вид (kind): Неизвестный вид «school»; "
         "допустимы regional, territorial, primary." in err.splitlines()
     )
-    assert f"строка 13 (код 47): {REGIONAL_ON_BASE_DOMAIN}" in (
-        err.splitlines()
-    )
+    assert f"строка 13 (код 47): {REGIONAL_ON_BASE_DOMAIN}" in (err.splitlines())
     assert "Строк с ошибками: 10; остальные строки загружены." in err
     assert codes() == {"46", "46-01", "46-01-001"}
 

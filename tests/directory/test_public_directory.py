@@ -178,26 +178,93 @@ class TestTerritorialDirectory:
         assert "ППО СОШ № 5" in html and "Ёлочка" not in html
 
 
+def add_below(region, host, first, last):
+    """Organizations numbered first..last-1 below the site on `host`, half with a site; on
+    the regional site one in five is territorial."""
+    for n in range(first, last):
+        parent, kind = (region["zh"] if n % 2 else region["ry"]), "primary"
+        if host == REGIONAL and n % 5 == 0:
+            parent, kind = region["regional"], "territorial"
+        org = factories.OrganizationFactory(
+            kind=kind,
+            parent=parent,
+            code=f"46-09-{n:03d}",
+            short_name=f"Организация {n:03d}",
+            address=f"Адрес {n}",
+        )
+        if n % 2:
+            factories.site_for(org, f"org-{n}.localhost")
+
+
 @pytest.mark.parametrize("host", [REGIONAL, ZHELEZNOGORSK])
-def test_query_budget_does_not_grow_with_the_registry(client, region, site_for, host):
-    """At 5 and at 50 organizations below, half of them with a site."""
+@pytest.mark.parametrize("params", [{}, {"q": "организация"}, {"page": "2"}])
+def test_query_budget_does_not_grow_with_the_registry(client, region, host, params):
+    """A page of the directory costs the same queries at 5 and at 150 organizations below,
+    half of them with a site, and shows one page of them."""
     counts, added = {}, 0
-    for total in (5, 50):
-        for n in range(added, total):
-            parent = region["zh"] if n % 2 else region["ry"]
-            kind = "primary"
-            if host == REGIONAL and n % 5 == 0:
-                parent, kind = region["regional"], "territorial"
-            org = factories.OrganizationFactory(
-                kind=kind, parent=parent, code=f"46-09-{n:03d}", address=f"Адрес {n}"
-            )
-            if n % 2:
-                site_for(org, f"org-{n}.localhost")
+    for total in (5, 150):
+        add_below(region, host, added, total)
         added = total
-        get(client, host)
+        get(client, host, **params)
         with CaptureQueriesContext(connection) as queries:
-            html = get(client, host)
-        assert html.count("directory-list__item") >= total // 2
+            html = main(get(client, host, **params))
         counts[total] = len(queries)
-    assert counts[5] == counts[50], counts
-    assert counts[50] <= QUERY_BUDGET, counts
+        entries = html.count("directory-list__item") + html.count("directory-group__title")
+        assert entries >= min(total // 2, 10), (total, entries)
+    assert counts[5] == counts[150], counts
+    assert counts[150] <= QUERY_BUDGET, counts
+
+
+class TestPages:
+    def test_the_regional_site_pages_by_territorial_organization(self, client, region):
+        add_below(region, REGIONAL, 0, 60)  # 12 more territorial: 15 groups
+        first = main(get(client, REGIONAL))
+        second = main(get(client, REGIONAL, page="2"))
+        titles = [html.count('class="directory-group__title"') for html in (first, second)]
+        assert titles == [DirectoryPage.GROUPS_PER_PAGE, 15 - DirectoryPage.GROUPS_PER_PAGE]
+        assert "Горшеченская районная</h2>" in first, "sorted by name: Г before О"
+        assert 'href="?page=2"' in first
+
+    def test_a_territorial_site_pages_its_primaries(self, client, region):
+        add_below(region, ZHELEZNOGORSK, 0, 120)  # 60 on zh, with the 2 of the fixture
+        first = main(get(client, ZHELEZNOGORSK))
+        second = main(get(client, ZHELEZNOGORSK, page="2"))
+        assert first.count("directory-list__item") == DirectoryPage.PER_PAGE
+        assert second.count("directory-list__item") == 62 - DirectoryPage.PER_PAGE
+
+    def test_a_search_keeps_its_query_across_pages(self, client, region):
+        add_below(region, ZHELEZNOGORSK, 0, 120)
+        html = main(get(client, ZHELEZNOGORSK, q="Организация 0"))
+        # The odd of 001…099 are on Zheleznogorsk's: 50, one page; and nothing of page 2.
+        assert "найдено 50 организаций" in html
+        assert "Организация 101" not in html and "?q=" not in html
+        html = main(get(client, ZHELEZNOGORSK, q="ОРГАНИЗАЦИЯ"))  # all 60 of them: 2 pages
+        assert "найдено 60 организаций" in html
+        assert (
+            'href="?q=%D0%9E%D0%A0%D0%93%D0%90%D0%9D%D0%98%D0%97%D0%90%D0%A6%D0%98%D0%AF&amp;page=2"'
+            in html
+        )
+        second = main(get(client, ZHELEZNOGORSK, q="ОРГАНИЗАЦИЯ", page="2"))
+        assert second.count("directory-list__item") == 60 - DirectoryPage.PER_PAGE
+
+    @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "2" * 40])
+    def test_a_nonsense_page_number_shows_a_page(self, client, region, page):
+        html = main(get(client, REGIONAL, page=page))
+        assert "Железногорская городская</h2>" in html
+
+    def test_a_search_is_not_sql(self, client, region):
+        for query in ("%", "_", "\\", "' OR 1=1 --"):
+            html = main(get(client, REGIONAL, q=query))
+            assert "По этому запросу организаций не найдено." in html, query
+
+
+def test_another_regions_organizations_never_show(client, region):
+    orel = factories.org("regional", "57", "Орловская областная", "orel")
+    onboard(orel)
+    orel_city = organization("territorial", "57-01", "Орловская городская", orel, hostname="orelg")
+    organization("primary", "57-01-001", "ППО лицея № 1 г. Орла", orel_city, site=False)
+    kursk = main(get(client, REGIONAL)) + main(get(client, REGIONAL, q="орл"))
+    assert "Орловская" not in kursk and "Орла" not in kursk
+    orel_page = main(get(client, "orel.localhost"))
+    assert "Орловская городская</h2>" in orel_page and "ППО лицея № 1 г. Орла" in orel_page
+    assert "Железногорская" not in orel_page

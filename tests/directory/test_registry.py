@@ -185,3 +185,14 @@ def test_full_hostname(settings):
     assert new(Kind.PRIMARY, hostname="").full_hostname() == ""
     regional.hostname = "kursk-profobr.ru"
     assert regional.full_hostname() == "kursk-profobr.ru"
+
+
+def test_the_folded_name_follows_every_rename():
+    """The directory searches `search_name` in SQL: a rename, whichever way it is saved (the
+    importer saves only the fields that changed), renews it."""
+    organization = factories.regional_organization()
+    assert organization.search_name.startswith("курская")
+    organization.short_name = "Ёлочка"
+    organization.save(update_fields=["short_name"])
+    organization.refresh_from_db()
+    assert organization.search_name.startswith("елочка ")

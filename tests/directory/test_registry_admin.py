@@ -240,9 +240,7 @@ def test_add_form_refuses_a_second_regional_organization(registry_admin_client, 
     response = registry_admin_client.post(ADD_URL, data)
 
     assert response.status_code == 200
-    assert REGIONAL_ON_BASE_DOMAIN in (
-        response.content.decode()
-    )
+    assert REGIONAL_ON_BASE_DOMAIN in (response.content.decode())
     assert not Organization.objects.filter(code="46-0001").exists()
 
 
