@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from news.models import NewsPage
+from sites.onboarding.services import onboard
 
+from .. import factories
 from ..home.test_sites import add_news, get, news_index
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,56 @@ def test_only_the_regional_site_searches_every_site(client, region):
     local = get(client, "zheleznogorsk.localhost", "/search/", q="Новость", all="1")
     assert "46-02" not in "\n".join(titles(local))
     assert 'id="search-page-all"' not in local.content.decode()
+
+
+def another_region(code="57"):
+    """Another regional organization of the install (the union has 85), with a territorial
+    one and a primary below it, each with its site."""
+    regional = factories.org("regional", code, f"Регион {code}", f"region{code}")
+    territorial = factories.org(
+        "territorial", f"{code}-01", f"Город {code}", f"city{code}", regional
+    )
+    primary = factories.org(
+        "primary", f"{code}-01-001", f"Школа {code}", f"school{code}", territorial
+    )
+    for organization in (regional, territorial, primary):
+        onboard(organization)
+        organization.refresh_from_db()
+    return {"regional": regional, "territorial": territorial, "primary": primary}
+
+
+def test_a_region_searches_its_own_sites_and_no_other_regions(client, region):
+    orel = another_region()
+    add_news(region["primary"], 1)
+    add_news(orel["primary"], 1)
+    add_news(orel["regional"], 1, offset=5)
+    kursk = "\n".join(titles(get(client, "localhost", "/search/", q="Новость", all="1")))
+    assert "Новость 46-01-001 № 0" in kursk, "a primary two levels down"
+    assert "57" not in kursk, "another region's sites"
+    response = get(client, "region57.localhost", "/search/", q="Новость", all="1")
+    found = "\n".join(titles(response))
+    assert "Новость 57-01-001 № 0" in found and "Новость 57 № 5" in found
+    assert "46-01" not in found
+    assert "Школа 57" in response.content.decode(), "the source organization"
+    # A territorial site searches only itself, whatever it asks for.
+    city = get(client, "city57.localhost", "/search/", q="Новость", all="1")
+    assert all('href="/' in line for line in titles(city)), "its own pages only"
+    assert "57-01-001" not in "\n".join(titles(city))
+    assert 'id="search-page-all"' not in city.content.decode()
+
+
+def test_a_regions_search_costs_the_same_however_many_regions_there_are(client, region):
+    add_news(region["primary"], 2)
+    counts = {}
+    for regions in (1, 4):
+        for number in range(len(counts), regions):
+            add_news(another_region(str(60 + number))["primary"], 2)
+        get(client, "localhost", "/search/", q="Анонс", all="1")
+        with CaptureQueriesContext(connection) as queries:
+            response = get(client, "localhost", "/search/", q="Анонс", all="1")
+        assert len(titles(response)) == 2
+        counts[regions] = len(queries)
+    assert counts[1] == counts[4] <= SEARCH_BUDGET, counts
 
 
 def test_search_paginates_and_keeps_the_query(client, region):
