@@ -1,11 +1,11 @@
 """Public views beside the page tree: search within a site, and robots.txt per hostname."""
 
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page, Site
 
+from directory.below import pages_below
 from directory.chrome import chrome_for_request
 from directory.models import Organization
 from home.listing import paginate
@@ -35,7 +35,9 @@ def search(request):
     if query:
         pages = Page.objects.live().public().exclude(depth=1).filter(locale=Locale.get_active())
         if search_all:
-            pages = pages.filter(pk__in=pages_of_region(organization))
+            pages = pages.filter(
+                pk__in=pages_below(organization.pk, own_site=True, translations=True)
+            )
         else:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         pagination = paginate(pages.search(query, operator="and"), request, RESULTS_PER_PAGE)
@@ -54,33 +56,6 @@ def search(request):
             "page_range": page_range,
         },
     )
-
-
-def pages_of_region(regional):
-    """The ids of the pages of every site in the region of `regional` (its own, its
-    territorial organizations' and their primaries'), in every language, as a subquery.
-
-    Found from the registry and the tree's paths, never by scanning pages: the region's home
-    pages (a few hundred), then the pages below each by a range of the path index
-    (as `home.listing.below_path()`), so a search of a region costs the same in a network of 300
-    sites as of 30,000. Plain SQL, the same on both databases: Wagtail's search takes a
-    subquery on the page id among its filters, not a join."""
-    page, site = Page._meta.db_table, Site._meta.db_table
-    registry = Organization._meta.db_table
-    # Table names from the models; every value is a parameter.
-    sql = (
-        f"SELECT below.id FROM {page} home JOIN {page} below"  # noqa: S608
-        " ON below.path >= home.path AND below.path <= home.path || %s"
-        " WHERE home.translation_key IN ("
-        f" SELECT root.translation_key FROM {page} root"
-        f" JOIN {site} site ON site.root_page_id = root.id"
-        f" JOIN {registry} org ON org.site_id = site.id"
-        " WHERE org.id = %s OR org.parent_id = %s"
-        f" OR org.parent_id IN (SELECT id FROM {registry} WHERE parent_id = %s))"
-    )
-    # Every descendant's path is its ancestor's and more of treebeard's digits and capitals.
-    padding = "Z" * Page._meta.get_field("path").max_length
-    return RawSQL(sql, [padding, regional.pk, regional.pk, regional.pk])  # noqa: S611
 
 
 def _annotate(results_page, search_all):

@@ -244,3 +244,21 @@ def test_query_budget_does_not_grow_with_the_flow(client, region, host, path):
         counts[total] = len(queries)
     assert counts[5] == counts[50], counts
     assert counts[50] <= QUERY_BUDGET, counts
+
+
+def test_another_regions_news_never_flow_into_this_one(client, region, flow):
+    """The union's regions share an install: Orel's flagged news reach Orel's regional site
+    and never Kursk's, and the other way round."""
+    orel = factories.org("regional", "57", "Орловская областная", "orel")
+    onboard(orel)
+    orel.refresh_from_db()
+    city = organization("territorial", "57-01", "Орловская городская", "orel-city", orel)
+    school = organization("primary", "57-01-001", "ППО лицея № 1", "orel-school", city)
+    post(school, "orel-news", title="Новость из Орла")
+    kursk = get(client, REGIONAL) + get(client, REGIONAL, "/novosti/organizatsiy/")
+    assert "Новость из Орла" not in kursk
+    assert "Субботник в школе № 5" in kursk
+    orel_home = organizations_block(get(client, "orel.localhost"))
+    assert [title for _url, title in card_links(orel_home)] == ["Новость из Орла"]
+    orel_list = get(client, "orel.localhost", "/novosti/organizatsiy/")
+    assert "Новость из Орла" in orel_list and "Субботник" not in orel_list
