@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# The goals of issue 14: (ratio largest / smallest, limit at the largest size).
+# The goals: (most ratio of the largest size to the smallest, limit at the largest size).
 READER, ADMIN = (1.25, 50), (1.5, 300)
 GOALS = {
     "first request after the cache is cleared": (None, 200),
