@@ -13,7 +13,8 @@ a region are measured on the first one, which has 300 organizations at 300 sites
     .venv/bin/python benchmarks/scale_one.py 3000 --json out.json [--build-only]
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/profsites_scale_<N>),
-REDIS_URL (default redis://127.0.0.1:6379/6; the script clears it when measuring).
+REDIS_URL (default redis://127.0.0.1:6379/12, 13 or 14 by the order of the size; the script
+clears it when measuring).
 """
 
 import argparse
@@ -30,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SIZE = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 300
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/profsites_scale_{SIZE}")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
+# A Redis database for each order of size (12: hundreds, 13: thousands, 14: tens of thousands):
+# sizes built or measured at once must not renew each other's kept values.
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{10 + min(5, len(str(SIZE)) - 1)}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sites.settings.production")
 os.environ.setdefault("SECRET_KEY", "scale-benchmark-not-secret-" + "x" * 30)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

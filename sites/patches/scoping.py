@@ -23,13 +23,37 @@ from sites.isolation.pages import explorable_sites, users_of_explorable_pages
 from sites.isolation.references import checked
 
 
+# A filter of more choices than this is left out of the page listings (a regional admin of
+# the national union would get 30,000 sites' and editors' checkboxes on every explorer page).
+MAX_FILTER_CHOICES = 100
+LONG_FILTERS = ("site", "owner", "edited_by")
+
+
 def scope_page_listing_filters():
     """The page listings' «site», «owner» and «edited by» filters offer only what the user's
-    own trees hold. Wagtail declares their choices on the filter set class, with no hook."""
+    own trees hold. Wagtail declares their choices on the filter set class, with no hook.
+
+    And a filter with more than MAX_FILTER_CHOICES choices for the user is left out, unless
+    the request uses it: its checkboxes would be rendered on every page of the explorer, in
+    a time that grows with the network (a second at 3,000 sites); search finds a site's pages
+    instead, and the registry lists the sites by organization."""
     for filterset in (PageFilterSet, GenericPageFilterSet):
         filterset.base_filters["site"].queryset = explorable_sites
         filterset.base_filters["owner"].queryset = users_of_explorable_pages("owner")
         filterset.base_filters["edited_by"].queryset = users_of_explorable_pages("edited_by")
+    wagtails_init = PageFilterSet.__init__
+
+    def __init__(self, *args, **kwargs):
+        wagtails_init(self, *args, **kwargs)
+        for name in LONG_FILTERS:
+            filter_ = self.filters.get(name)
+            if filter_ is None or (self.data and name in self.data):
+                continue
+            choices = filter_.get_queryset(self.request)
+            if choices.order_by()[: MAX_FILTER_CHOICES + 1].count() > MAX_FILTER_CHOICES:
+                del self.filters[name]
+
+    PageFilterSet.__init__ = __init__
 
 
 def scope_site_history_filters():

@@ -41,3 +41,33 @@ def test_page_listing_filters_offer_only_the_own_site_and_people(client):
     form = client.get(f"/admin/pages/{a.home_page_id}/").context["filters"].form
     assert form.fields["owner"].queryset.filter(pk=editor_a.pk).exists()
     assert form.fields["edited_by"].queryset.filter(pk=editor_a.pk).exists()
+
+
+def test_a_filter_of_too_many_choices_is_left_out_unless_used(admin_client, settings, monkeypatch):
+    """A regional admin of the national union would get every site's checkbox (30,000) on
+    every page of the explorer: past MAX_FILTER_CHOICES the «site» filter is left out, and the
+    explorer renders none of its choices. A request that uses it still filters (a bookmarked
+    URL keeps working)."""
+    from sites.patches import scoping
+
+    monkeypatch.setattr(scoping, "MAX_FILTER_CHOICES", 4)
+    organizations = []
+
+    for total in (3, 8):
+        for number in range(len(organizations), total):
+            organization = factories.PrimaryOrganizationFactory(code=f"46-05-{number:03d}")
+            onboarding.onboard(organization)
+            organization.refresh_from_db()
+            organizations.append(organization)
+        response = admin_client.get("/admin/pages/")
+        shown = "site" in response.context["filters"].form.fields
+        assert shown == (total <= 4), total
+        assert ('name="site"' in response.text) == shown
+    chosen = organizations[5].site
+    response = admin_client.get("/admin/pages/", {"site": chosen.pk, "q": "Новости"})
+    assert "site" in response.context["filters"].form.fields
+    listed = {page.pk for page in response.context["object_list"]}
+    assert listed and all(
+        page.path.startswith(chosen.root_page.path)
+        for page in response.context["object_list"]
+    ), listed
