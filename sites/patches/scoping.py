@@ -22,7 +22,6 @@ from wagtail.permissions import policy_registry
 from sites.isolation.pages import explorable_sites, users_of_explorable_pages
 from sites.isolation.references import checked
 
-
 # A filter of more choices than this is left out of the page listings (a regional admin of
 # the national union would get 30,000 sites' and editors' checkboxes on every explorer page).
 MAX_FILTER_CHOICES = 100
