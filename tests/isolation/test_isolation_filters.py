@@ -68,6 +68,5 @@ def test_a_filter_of_too_many_choices_is_left_out_unless_used(admin_client, sett
     assert "site" in response.context["filters"].form.fields
     listed = {page.pk for page in response.context["object_list"]}
     assert listed and all(
-        page.path.startswith(chosen.root_page.path)
-        for page in response.context["object_list"]
+        page.path.startswith(chosen.root_page.path) for page in response.context["object_list"]
     ), listed
