@@ -5,7 +5,7 @@ database."""
 from urllib.parse import quote
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import BooleanField, Expression, F, Q
+from django.db.models import BooleanField, CharField, Expression, F, Func, Q
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page, PageViewRestriction
 
@@ -192,3 +192,21 @@ def paginate(items, request, per_page=PER_PAGE, count=None):
         "paginator": paginator,
         "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2),
     }
+
+
+class PathPrefix(Func):
+    """The first `length` characters of a tree path (`PathPrefix("path", 8)`: the path of the
+    home page a page is under), with the length written into the SQL rather than passed as
+    a parameter, exactly as the index on it is written (home/migrations/0003): SQLite serves
+    an expression from an index only if the SQL is the same, and a parameter is not."""
+
+    output_field = CharField()
+
+    def __init__(self, expression, length):
+        super().__init__(expression)
+        self.length = int(length)
+
+    def as_sql(self, compiler, connection, **extra):
+        function = "SUBSTR" if connection.vendor == "sqlite" else "SUBSTRING"
+        template = f"{function}(%(expressions)s, 1, {self.length})"
+        return super().as_sql(compiler, connection, template=template, **extra)

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page, Site
 
-from directory.below import pages_below
+from directory.below import home_paths_below, pages_under
 from directory.chrome import chrome_for_request
 from directory.models import Organization
 from home.listing import paginate
@@ -35,9 +35,8 @@ def search(request):
     if query:
         pages = Page.objects.live().public().exclude(depth=1).filter(locale=Locale.get_active())
         if search_all:
-            pages = pages.filter(
-                pk__in=pages_below(organization.pk, own_site=True, translations=True)
-            )
+            homes = home_paths_below(organization, own_site=True, translations=True)
+            pages = pages.filter(pk__in=pages_under(homes))
         else:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         pagination = paginate(pages.search(query, operator="and"), request, RESULTS_PER_PAGE)

@@ -103,11 +103,9 @@ def test_the_organizations_feed_is_the_registrys(network):
         return sorted(found, key=lambda news: (news.date, news.pk), reverse=True), below
 
     for organization in network.values():
-        network_organization = organization
 
         class Chrome:  # what OrganizationsFeed reads of the site chrome
-            site = network_organization.site
-            organization = network_organization
+            site = organization.site
 
             @staticmethod
             def kept(name, build):
