@@ -74,8 +74,10 @@ def test_invited_editor_sets_a_password_and_sees_only_their_own_site(
     # the review switch belongs to the territorial organization, not to them.
     page.goto(f"{live_server.url}/admin/")
     page.get_by_role("button", name=re.compile("Настройки")).click()
-    settings_menu = page.locator(".sidebar-sub-menu-panel", has_text="Настройки").inner_text()
-    assert "Оформление сайта" in settings_menu and "Модерация" not in settings_menu
+    # The panel slides open: read it once it shows (at once, its text was still empty).
+    panel = page.locator(".sidebar-sub-menu-panel", has_text="Настройки")
+    expect(panel.get_by_text("Оформление сайта")).to_be_visible()
+    assert "Модерация" not in panel.inner_text()
     page.get_by_role("link", name=re.compile("Оформление сайта")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Оформление сайта")
     assert school.site.hostname in page.content()
