@@ -68,7 +68,10 @@ def test_member_reads_a_news_item_and_finds_the_way_back(page, site_url, region,
     expect(article.get_by_text(lead)).to_be_visible()
     photo = article.get_by_role("img")
     expect(photo).to_be_visible()
-    assert photo.evaluate("(img) => img.complete && img.naturalWidth > 0"), "the photo loads"
+    # Visible is not loaded yet: wait (up to the timeout) until the picture has decoded.
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
 
     article.get_by_role("link", name="Новости", exact=True).click()
     expect(page).to_have_url(site_url(ZHELEZNOGORSK, "/novosti/"))
