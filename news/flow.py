@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.db.models import Manager, Q
-from wagtail.models import Page
+from wagtail.models import Site
 
 from directory.chrome import chrome_for_request
 from directory.models import Organization
@@ -146,21 +146,29 @@ def _latest_prepared(news_pages):
 
 def _organizations_below(site):
     """(pk, short name, name, its site's root path, root URL path, home page's full URL) of
-    each organization below `site`'s: two queries, kept with the site chrome."""
-    rows = list(
+    each organization below `site`'s: one query, kept with the site chrome. A home page's
+    full URL is its site's root URL: no lookup of its sites (a query or two for each of a
+    region's hundreds of organizations whenever the kept values are renewed)."""
+    rows = (
         Organization.objects.filter(
             Q(parent__site=site) | Q(parent__parent__site=site),
             site__isnull=False,
             kind__in=[Organization.Kind.TERRITORIAL, Organization.Kind.PRIMARY],
         )
-        .values_list("pk", "short_name", "name", "site__root_page_id")
+        .values_list(
+            "pk",
+            "short_name",
+            "name",
+            "site__root_page__path",
+            "site__root_page__url_path",
+            "site__hostname",
+            "site__port",
+        )
         .order_by()
     )
-    homes = Page.objects.in_bulk([row[3] for row in rows])
     return [
-        (pk, short_name, name, homes[home].path, homes[home].url_path, homes[home].get_full_url())
-        for pk, short_name, name, home in rows
-        if home in homes
+        (pk, short_name, name, path, url_path, Site(hostname=hostname, port=port).root_url + "/")
+        for pk, short_name, name, path, url_path, hostname, port in rows
     ]
 
 

@@ -145,6 +145,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_JIT_OFF", True):
+    # PostgreSQL compiles a query whose estimated cost passes `jit_above_cost`: the listings'
+    # view-restriction anti-joins pass it as the network grows, and at 8,000 sites compiling
+    # the regional flow took 25-350 ms for a query that runs in 3. Behind PgBouncer (which
+    # refuses startup options unless `ignore_startup_parameters = options`) set DB_JIT_OFF=false
+    # and `ALTER DATABASE … SET jit = off` instead.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several connections write (gunicorn workers, the page cache's purge sender): a transaction
     # takes the write lock when it begins, so two never deadlock upgrading their locks, and a

@@ -103,6 +103,33 @@ def test_a_cold_start_costs_the_same_with_ten_times_the_sites(region, client):
     assert first_view_queries(client, host) == few
 
 
+def test_a_regional_sites_cold_start_costs_the_same_with_more_organizations(region, client):
+    """The regional home lists the organizations below for its flow: their home pages' URLs
+    come from their sites, not from a lookup of each home page's sites (two queries each,
+    for every organization of the region, whenever the kept values were renewed)."""
+    host = region["regional"].site.hostname
+    few = first_view_queries(client, host)
+    for number in range(8):
+        onboard(
+            factories.org(
+                "primary",
+                f"46-01-2{number:02d}",
+                f"ППО № {number}",
+                f"q{number}",
+                region["territorial"],
+            )
+        )
+    assert first_view_queries(client, host) == few
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_postgresql_compiles_no_query():
+    """JIT compilation cost 25-350 ms on the listings' queries at 8,000 sites, to run 3 ms."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def wagtails_and_ours(monkeypatch):
     """(mismatches of the relevant root paths, of the URLs) between ours and Wagtail's."""
     hosts = [site.hostname for site in Site.objects.all()]
