@@ -9,6 +9,7 @@ for the network's shape (85 regions at 30,000) and what each figure measures.
 
     .venv/bin/python benchmarks/scale.py --sizes 300 3000 30000
     .venv/bin/python benchmarks/scale.py --sizes 30000 --build-only   # build ahead, ~90 min
+    .venv/bin/python benchmarks/scale.py --sizes 300 3000 30000 --measure-only
 
 Each figure is the median server time of several requests (Django's test client: middleware,
 view, templates and queries, no network), with its query count; the last column is the ratio
@@ -43,14 +44,18 @@ GOALS = {
 }
 
 
-def run_size(size, runs, build_only):
-    """The figures of one size, from its own process ({} when only built)."""
+def run_size(size, runs, build_only, measure_only):
+    """(sites built, {figure: (value, queries)}) of one size, from its own process."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "figures.json"
         command = [sys.executable, str(HERE / "scale_one.py"), str(size), "--runs", str(runs)]
         command += ["--build-only"] if build_only else ["--json", str(out)]
+        command += ["--measure-only"] if measure_only else []
         subprocess.run(command, check=True, env=os.environ)
-        return {} if build_only else json.loads(out.read_text())
+        if build_only:
+            return size, {}
+        found = json.loads(out.read_text())
+        return found["sites"], found["figures"]
 
 
 def print_table(results):
@@ -80,10 +85,17 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure each size's database as it is (a build stopped halfway: the table "
+        "names the sites it has)",
+    )
     args = parser.parse_args()
     results = {}
     for size in sorted(args.sizes):
-        results[size] = run_size(size, args.runs, args.build_only)
+        sites, figures = run_size(size, args.runs, args.build_only, args.measure_only)
+        results[sites] = figures
     if not args.build_only:
         print_table(results)
 

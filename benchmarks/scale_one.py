@@ -280,12 +280,16 @@ def main():
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--build-only", action="store_true", help="build, do not measure")
+    parser.add_argument(
+        "--measure-only", action="store_true", help="measure what is built (a build halfway)"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"{args.size:,} sites, database {connection.settings_dict['NAME']}", flush=True)
     started = time.perf_counter()
-    grow(args.size)
+    if not args.measure_only:
+        grow(args.size)
     built = Organization.objects.filter(site__isnull=False).count()
     print(f"  {built:,} sites built ({time.perf_counter() - started:,.0f} s this run)")
     if args.build_only:
@@ -295,7 +299,7 @@ def main():
     for label, (value, queries) in figures.items():
         print(f"  {label}: {value:,.0f}" + (f" ms, {queries} queries" if queries else ""))
     if args.json:
-        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False))
+        Path(args.json).write_text(json.dumps({"sites": built, "figures": figures}))
 
 
 if __name__ == "__main__":
