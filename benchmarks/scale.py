@@ -39,6 +39,9 @@ GOALS = {
     "page explorer root, regional admin": ADMIN,
     "admin home, regional admin": ADMIN,
     "freshness report, first page": ADMIN,
+    "registry list, first page": ADMIN,
+    "user list, first page": ADMIN,
+    "page chooser, root": ADMIN,
     "one more onboarding": (1.5, None),
     "memory of this process (MB) after pages of up to 1,000 sites": (None, 200),
 }

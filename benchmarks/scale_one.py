@@ -69,6 +69,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -243,6 +244,9 @@ def measure(size, runs):
         ("page explorer root, regional admin", "/admin/pages/"),
         ("admin home, regional admin", "/admin/"),
         ("freshness report, first page", "/admin/reports/freshness/"),
+        ("registry list, first page", reverse("organizations:index")),
+        ("user list, first page", "/admin/users/"),
+        ("page chooser, root", "/admin/choose-page/"),
     ]:
         figures[label] = timed(admin, url, regional.site.hostname, max(3, runs // 2))
     parent = Organization.objects.filter(parent=regional).order_by("code").first()

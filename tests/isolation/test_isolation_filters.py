@@ -70,3 +70,26 @@ def test_a_filter_of_too_many_choices_is_left_out_unless_used(admin_client, sett
     assert listed and all(
         page.path.startswith(chosen.root_page.path) for page in response.context["object_list"]
     ), listed
+
+
+def test_the_user_lists_group_filter_is_left_out_past_the_limit(admin_client, monkeypatch):
+    """Every organization has an editors' group: the user list's «group» filter would show
+    one checkbox per organization of the network."""
+    from django.contrib.auth.models import Group
+
+    from sites.patches import scoping
+
+    monkeypatch.setattr(scoping, "MAX_FILTER_CHOICES", 4)
+    Group.objects.all().delete()
+    for number in range(3):
+        Group.objects.create(name=f"Редакторы {number}")
+    response = admin_client.get("/admin/users/")
+    assert "group" in response.context["filters"].form.fields
+    for number in range(3, 8):
+        Group.objects.create(name=f"Редакторы {number}")
+    response = admin_client.get("/admin/users/")
+    assert "group" not in response.context["filters"].form.fields
+    assert "Редакторы 7" not in response.text
+    chosen = Group.objects.get(name="Редакторы 7")
+    response = admin_client.get("/admin/users/", {"group": chosen.pk})
+    assert "group" in response.context["filters"].form.fields, "a request that uses it"
