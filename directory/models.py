@@ -174,6 +174,8 @@ class Organization(index.Indexed, models.Model):
         verbose_name = "организация"
         verbose_name_plural = "организации"
         ordering = ["kind", "name"]
+        # The registry list's order: read in order, not sorted, however long the registry.
+        indexes = [models.Index(fields=["kind", "name"], name="directory_org_kind_name")]
         permissions = [("onboard_organization", "Может создавать и отключать сайты организаций")]
         constraints = [
             # Several regions can share the install (the national union has 85); the one
