@@ -70,9 +70,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from benchmarks.admin_login import client_past_second_factor  # noqa: E402
 from directory.models import Organization  # noqa: E402
 from home import kept  # noqa: E402
 from news.models import NewsIndexPage, NewsPage  # noqa: E402
@@ -192,15 +191,7 @@ def regional_admin_client():
     ensure_regional_admins_group()
     admin, _ = get_user_model().objects.get_or_create(username="scale-regional-admin")
     admin.groups.add(Group.objects.get(name=REGIONAL_ADMINS))
-    client = Client()
-    client.force_login(admin)
-    # Past the second factor too, as after entering a code (required of regional admins).
-    device = TOTPDevice.objects.filter(user=admin, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=admin, name="benchmark", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return client_past_second_factor(admin)
 
 
 def measure(size, runs):
