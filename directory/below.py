@@ -13,7 +13,7 @@ from django.db.models import Q
 from wagtail.models import Page, Site
 
 from directory.models import Organization
-from home.listing import PathPrefix
+from home.listing import under_home_paths
 
 
 def home_paths_below(organization, *, own_site, translations):
@@ -33,13 +33,8 @@ def home_paths_below(organization, *, own_site, translations):
 
 
 def pages_under(paths):
-    """The ids of the pages under the pages at `paths` (inclusive), as a subquery: one
-    `prefix IN (…)` for each length of path among them (one with flat trees)."""
-    pages, condition = Page.objects.order_by(), Q()
-    for length in sorted({len(path) for path in paths}):
-        alias = f"home_path_{length}"
-        pages = pages.alias(**{alias: PathPrefix("path", length)})
-        condition |= Q(**{f"{alias}__in": [path for path in paths if len(path) == length]})
-    if not paths:
-        return pages.none().values("pk")
-    return pages.filter(condition).values("pk")
+    """The ids of the pages under the pages at `paths` (inclusive), as a subquery."""
+    by_length = {}
+    for path in paths:
+        by_length.setdefault(len(path), []).append(path)
+    return under_home_paths(Page.objects.order_by(), by_length).values("pk")

@@ -210,3 +210,17 @@ class PathPrefix(Func):
         function = "SUBSTR" if connection.vendor == "sqlite" else "SUBSTRING"
         template = f"{function}(%(expressions)s, 1, {self.length})"
         return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def under_home_paths(pages, paths_by_length):
+    """`pages` under the pages whose tree paths are given by length ({length: [paths, or a
+    prepared query's slots]}): one `prefix IN (…)` for each length (one with flat trees),
+    which the index on the prefix serves (`PathPrefix`). None given: none of `pages`."""
+    if not paths_by_length:
+        return pages.none()
+    condition = Q()
+    for length, paths in sorted(paths_by_length.items()):
+        alias = f"home_path_{length}"
+        pages = pages.alias(**{alias: PathPrefix("path", length)})
+        condition |= Q(**{f"{alias}__in": paths})
+    return pages.filter(condition)

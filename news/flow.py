@@ -34,7 +34,7 @@ from wagtail.models import Site
 
 from directory.chrome import chrome_for_request
 from directory.models import Organization
-from home.listing import URL_PATH_SAFE, PathPrefix, unrestricted
+from home.listing import URL_PATH_SAFE, under_home_paths, unrestricted
 from home.prepared import Prepared, Slot
 from home.site_roots import SiteRoots
 
@@ -80,13 +80,12 @@ class OrganizationsFeed:
             return news_pages.none()
         # Shown on another site's pages: no restriction of the item's own site is passed.
         news = unrestricted(news_pages.live().filter(show_in_parent_feed=True))
-        under_sites = Q()
-        for length in self.sources.lengths:
-            alias = f"root_path_{length}"
-            news = news.alias(**{alias: PathPrefix("path", length)})
-            paths = [path for path in self.sources.by_root_path if len(path) == length]
-            under_sites |= Q(**{f"{alias}__in": paths})
-        return news.filter(under_sites).loaded_for_listing().order_by("-date", "-pk")
+        by_length = {
+            length: [path for path in self.sources.by_root_path if len(path) == length]
+            for length in self.sources.lengths
+        }
+        news = under_home_paths(news, by_length)
+        return news.loaded_for_listing().order_by("-date", "-pk")
 
     def latest(self, count, news_pages):
         """The first `count` of `news()` as a list, by the same query, prepared
@@ -131,13 +130,11 @@ def _latest_prepared(news_pages):
 
         def build(lengths, count):
             news = unrestricted(model.objects.live().filter(show_in_parent_feed=True))
-            under_sites = Q()
-            for length, paths in lengths:
-                alias = f"root_path_{length}"
-                news = news.alias(**{alias: PathPrefix("path", length)})
-                slots = [Slot(f"root{length}_{number}") for number in range(paths)]
-                under_sites |= Q(**{f"{alias}__in": slots})
-            listing = news.filter(under_sites).loaded_for_listing()
+            slots = {
+                length: [Slot(f"root{length}_{number}") for number in range(paths)]
+                for length, paths in lengths
+            }
+            listing = under_home_paths(news, slots).loaded_for_listing()
             return listing.order_by("-date", "-pk")[:count]
 
         _LATEST[model] = Prepared(build)
