@@ -40,6 +40,7 @@ from home.search_index import per_save_indexing_paused  # noqa: E402
 from news.models import NewsIndexPage, NewsPage  # noqa: E402
 from reports.models import PublicReportPage, ReportIndexPage  # noqa: E402
 from sites.freshness import status as freshness  # noqa: E402
+from sites.freshness import summary as freshness_summary  # noqa: E402
 from sites.network.building import add_published_child  # noqa: E402
 
 PREFIX = "FB"
@@ -142,6 +143,7 @@ def build(total):
                     root.refresh_from_db()
                     build_site(org, root, now, n)
             print(f"  {start + 100} sites, {time.perf_counter() - started:.0f} s", flush=True)
+    freshness_summary.refresh()  # the sites were built past onboarding and its renewal
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would, soon after a bulk load

@@ -75,6 +75,7 @@ from benchmarks.admin_login import client_past_second_factor  # noqa: E402
 from directory.models import Organization  # noqa: E402
 from home import kept  # noqa: E402
 from news.models import NewsIndexPage, NewsPage  # noqa: E402
+from sites.freshness import summary as freshness_summary  # noqa: E402
 from sites.network.building import add_published_child  # noqa: E402
 from sites.network.roles import REGIONAL_ADMINS, ensure_regional_admins_group  # noqa: E402
 from sites.onboarding.services import onboard  # noqa: E402
@@ -159,6 +160,7 @@ def grow(total):
                 ),
                 clean=False,
             )
+        freshness_summary.refresh([organization.pk])  # as publishing in the admin would
         if done % 500 == 0 or done == len(pending):
             rate = done / (time.perf_counter() - started)
             print(f"  onboarded {done} of {len(pending)} ({rate:.1f} a second)", flush=True)

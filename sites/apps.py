@@ -13,6 +13,7 @@ class SitesConfig(AppConfig):
 
     def ready(self):
         # Imported here, once the app registry is ready: they import models.
+        from sites.freshness import summary as freshness_summary
         from sites.network import signals  # noqa: F401 (connects the receivers)
         from sites.network.roles import on_post_migrate
         from sites.pagecache import signals as pagecache_signals
@@ -20,8 +21,10 @@ class SitesConfig(AppConfig):
 
         registry.apply()
         pagecache_signals.connect()
+        freshness_summary.connect()
 
         post_migrate.connect(on_post_migrate, sender=self)
+        post_migrate.connect(freshness_summary.fill_if_missing, sender=self)
 
 
 class UsersConfig(WagtailUsersAppConfig):

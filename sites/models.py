@@ -1,7 +1,7 @@
 """The app's models, each defined in its room; Django looks for them here."""
 
 from sites.accounts.models import ProvenEmail
-from sites.freshness.models import FreshnessReminder
+from sites.freshness.models import FreshnessReminder, SiteFreshness, SiteNewsDay
 from sites.moderation.models import ModerationSettings
 from sites.network.models import NetworkSettings, SiteBranding
 from sites.pagecache.models import PendingPurge
@@ -13,4 +13,6 @@ __all__ = [
     "PendingPurge",
     "ProvenEmail",
     "SiteBranding",
+    "SiteFreshness",
+    "SiteNewsDay",
 ]

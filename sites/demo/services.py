@@ -31,6 +31,7 @@ from directory.importing import import_rows
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
+from sites.freshness import summary as freshness_summary
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
 
@@ -128,6 +129,7 @@ def seed(rows=None, *, today=None, log=print):
             fill_demo_content(org, row.get("demo_activity") or "current", today)
             if org.kind == Organization.Kind.REGIONAL:
                 translate_demo_site(org)
+            freshness_summary.refresh([org.pk])  # the content was backdated in bulk
         result.created_sites += 1
         log(f"  сайт создан: {org.site.root_url}/  ({org.short_name})")
     result.admin_password = ensure_admin()

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
 
-from directory.models import Organization
-from sites.freshness.status import Status
+from django.db.models import F
 
 YES, NO = "да", "нет"
 
@@ -33,7 +32,9 @@ class Column:
     attr: str  # the attribute of the row that the admin table shows
     export_header: str  # the heading in the CSV and XLSX exports and the command's table
     export: Callable  # row → exported value: text, a number, a date, or None for nothing
-    sort_key: Callable | None = None  # row → what to sort by, None last; no key: unsortable
+    # What to sort by, among `status.annotated()`'s fields and annotations (None last); no
+    # field: unsortable.
+    sort_field: str | None = None
     cell: Cell = Cell.TEXT
 
 
@@ -44,7 +45,7 @@ COLUMNS = (
         attr="code",
         export_header="code",
         export=attrgetter("code"),
-        sort_key=attrgetter("code"),
+        sort_field="code",
     ),
     Column(
         name="name",
@@ -52,7 +53,7 @@ COLUMNS = (
         attr="short_name",
         export_header="name",
         export=attrgetter("name"),  # the full name; the table shows the short one
-        sort_key=lambda row: row.short_name.casefold(),
+        sort_field="search_name",  # folded, the short name first
         cell=Cell.NAME,
     ),
     Column(
@@ -61,7 +62,7 @@ COLUMNS = (
         attr="kind_label",
         export_header="kind",
         export=attrgetter("kind"),
-        sort_key=lambda row: list(Organization.Kind).index(row.kind),
+        sort_field="kind_rank",  # regional, territorial, primary
     ),
     Column(
         name="parent",
@@ -69,7 +70,7 @@ COLUMNS = (
         attr="parent_short_name",
         export_header="parent_code",
         export=attrgetter("parent_code"),
-        sort_key=lambda row: row.parent_short_name.casefold() if row.parent_id else None,
+        sort_field="parent__search_name",
     ),
     Column(
         name="hostname",
@@ -77,7 +78,7 @@ COLUMNS = (
         attr="hostname",
         export_header="hostname",
         export=attrgetter("hostname"),
-        sort_key=lambda row: row.hostname or None,
+        sort_field="site__hostname",
         cell=Cell.SITE,
     ),
     Column(
@@ -86,7 +87,7 @@ COLUMNS = (
         attr="last_update_date",
         export_header="last_update",
         export=attrgetter("last_update_date"),
-        sort_key=attrgetter("last_update"),  # the time, not the day: same-day updates in order
+        sort_field="freshness__last_update",  # the time: same-day updates in order
         cell=Cell.DATE,
     ),
     Column(
@@ -95,7 +96,7 @@ COLUMNS = (
         attr="last_news",
         export_header="last_news",
         export=attrgetter("last_news"),
-        sort_key=attrgetter("last_news"),
+        sort_field="freshness__last_news",
         cell=Cell.DATE,
     ),
     Column(
@@ -104,7 +105,7 @@ COLUMNS = (
         attr="news_recent",
         export_header="news_90d",
         export=attrgetter("news_recent"),
-        sort_key=attrgetter("news_recent"),
+        sort_field="news_recent",
     ),
     Column(
         name="last_report_year",
@@ -112,7 +113,7 @@ COLUMNS = (
         attr="last_report_year",
         export_header="last_report_year",
         export=attrgetter("last_report_year"),
-        sort_key=attrgetter("last_report_year"),
+        sort_field="freshness__last_report_year",
     ),
     Column(
         name="contacts_complete",
@@ -120,7 +121,7 @@ COLUMNS = (
         attr="contacts_complete",
         export_header="contacts_complete",
         export=lambda row: YES if row.contacts_complete else NO,
-        sort_key=attrgetter("contacts_complete"),
+        sort_field="contacts_ok",
         cell=Cell.YES_NO,
     ),
     Column(
@@ -129,7 +130,7 @@ COLUMNS = (
         attr="editors",
         export_header="editors",
         export=attrgetter("editors"),
-        sort_key=attrgetter("editors"),
+        sort_field="editors",
     ),
     Column(
         name="status",
@@ -137,7 +138,7 @@ COLUMNS = (
         attr="status",
         export_header="status",
         export=lambda row: str(row.status),  # the Russian word
-        sort_key=lambda row: Status.rank(row.status),  # from the best to the worst
+        sort_field="status_rank",  # from the best to the worst
         cell=Cell.STATUS,
     ),
 )
@@ -156,12 +157,14 @@ def export_row(row):
     return [column.export(row) for column in COLUMNS]
 
 
-def sort_rows(rows, ordering=DEFAULT_ORDERING):
-    """The rows sorted by the column named `ordering`, "-name" for descending; the code breaks
-    ties, and rows without a value (None) go last in either direction."""
-    descending = ordering.startswith("-")
-    key = BY_NAME[ordering.lstrip("-")].sort_key
-    rows = sorted(rows, key=lambda row: row.code)
-    present = [row for row in rows if key(row) is not None]
-    missing = [row for row in rows if key(row) is None]
-    return sorted(present, key=key, reverse=descending) + missing
+def order_by(ordering=DEFAULT_ORDERING):
+    """The SQL order of the column named `ordering` ("-name" for descending; unknown or
+    unsortable: the default), for `status.rows(order=…)`: the code breaks ties, and rows
+    without a value go last in either direction."""
+    column = BY_NAME.get((ordering or "").lstrip("-"))
+    if column is None or column.sort_field is None:
+        return (F(DEFAULT_ORDERING).asc(),)
+    field = F(column.sort_field)
+    if ordering.startswith("-"):
+        return (field.desc(nulls_last=True), F("code").asc())
+    return (field.asc(nulls_last=True), F("code").asc())

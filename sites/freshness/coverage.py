@@ -1,23 +1,34 @@
 """Coverage, the presidium's table: per territorial organization, how many of its primary
 organizations have a site and how many a current one, with the region's totals."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count
+
 from directory.models import Organization
-from sites.freshness.status import OrganizationFreshness, Status, freshness_rows
+from sites.freshness.status import (
+    OrganizationFreshness,
+    Status,
+    rows,
+    status_expression,
+    thresholds_of,
+    today_of,
+)
 
 
 @dataclass(frozen=True)
 class CoverageLine:
     """A territorial organization's line (or the region's totals, with `organization` None):
-    its primary organizations in all, with a site, and with a current site."""
+    its primary organizations in all, with a site, and with a current site; `statuses`
+    counts its primaries by status."""
 
     organization: OrganizationFreshness | None
     primaries: int
     with_site: int
     current: int
+    statuses: Counter = field(default_factory=Counter)
 
     @property
     def name(self):
@@ -54,31 +65,45 @@ class Coverage:
         return sum(1 for line in self.lines if line.organization.has_site)
 
 
-def coverage(organizations=None, *, now=None, thresholds=None, rows=None):
-    """Coverage per territorial organization of `organizations` (all by default), from the
-    freshness rows (computed here unless given): primaries whose parent is not among the
-    territorial organizations are left out. A fixed number of queries."""
-    if rows is None:
-        organizations = Organization.objects.all() if organizations is None else organizations
-        organizations = organizations.exclude(kind=Organization.Kind.REGIONAL)
-        rows = freshness_rows(organizations, now=now, thresholds=thresholds)
-    territorials = sorted(
-        (row for row in rows if row.kind == Organization.Kind.TERRITORIAL),
-        key=lambda row: (row.short_name.casefold(), row.code),
+def primaries_by_status(organizations, *, now=None, thresholds=None):
+    """parent id → a Counter of the statuses of its primary organizations among
+    `organizations`: one GROUP BY query."""
+    counts = defaultdict(Counter)
+    grouped = (
+        organizations.filter(kind=Organization.Kind.PRIMARY)
+        .annotate(status_value=status_expression(today_of(now), thresholds_of(thresholds)))
+        .order_by()
+        .values_list("parent_id", "status_value")
+        .annotate(n=Count("pk"))
     )
-    primaries = defaultdict(list)
-    for row in rows:
-        if row.kind == Organization.Kind.PRIMARY:
-            primaries[row.parent_id].append(row)
+    for parent_id, status, n in grouped:
+        counts[parent_id][Status(status)] += n
+    return counts
+
+
+def coverage(organizations=None, *, now=None, thresholds=None):
+    """Coverage per territorial organization of `organizations` (all by default): primaries
+    whose parent is not among the territorial organizations are left out. Two queries,
+    counted in SQL: one row is made per territorial organization, none per primary."""
+    organizations = Organization.objects.all() if organizations is None else organizations
+    organizations = organizations.exclude(kind=Organization.Kind.REGIONAL)
+    territorials = rows(
+        organizations.filter(kind=Organization.Kind.TERRITORIAL),
+        now=now,
+        thresholds=thresholds,
+        order=("search_name", "code"),
+    )
+    by_parent = primaries_by_status(organizations, now=now, thresholds=thresholds)
     lines = []
     for territorial in territorials:
-        own = primaries[territorial.organization_id]
+        statuses = by_parent.get(territorial.organization_id, Counter())
         lines.append(
             CoverageLine(
                 organization=territorial,
-                primaries=len(own),
-                with_site=sum(1 for row in own if row.has_site),
-                current=sum(1 for row in own if row.status == Status.CURRENT),
+                primaries=statuses.total(),
+                with_site=statuses.total() - statuses[Status.NO_SITE],
+                current=statuses[Status.CURRENT],
+                statuses=statuses,
             )
         )
     total = CoverageLine(
@@ -86,6 +111,7 @@ def coverage(organizations=None, *, now=None, thresholds=None, rows=None):
         primaries=sum(line.primaries for line in lines),
         with_site=sum(line.with_site for line in lines),
         current=sum(line.current for line in lines),
+        statuses=sum((line.statuses for line in lines), Counter()),
     )
     without_site = [line.organization for line in lines if not line.organization.has_site]
     return Coverage(lines=lines, total=total, territorials_without_site=without_site)

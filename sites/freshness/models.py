@@ -35,3 +35,56 @@ class FreshnessReminder(models.Model):
 
     def __str__(self):
         return f"{self.organization}: {self.status} ({self.get_kind_display()})"
+
+
+class SiteFreshness(models.Model):
+    """An organization's site's freshness figures that do not depend on the day, kept so that
+    the reports and the panel read them in SQL rather than aggregate over every page of the
+    network (sites/freshness/summary.py renews them). No row: no site."""
+
+    organization = models.OneToOneField(
+        "directory.Organization",
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="freshness",
+    )
+    last_update = models.DateTimeField("последнее обновление", null=True)
+    empty = models.BooleanField("пуст", default=True)
+    last_news = models.DateField("последняя новость", null=True)
+    # The years of the live public reports, as ",2024,2025," (matched with `contains`).
+    report_years = models.CharField("годы отчётов", max_length=600, blank=True)
+    last_report_year = models.PositiveSmallIntegerField("последний отчёт", null=True)
+    contacts_complete = models.BooleanField("контакты заполнены", default=False)
+    refreshed_at = models.DateTimeField("обновлено", auto_now=True)
+
+    class Meta:
+        verbose_name = "актуальность сайта"
+        verbose_name_plural = "актуальность сайтов"
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class SiteNewsDay(models.Model):
+    """How many live news items of an organization's site are dated `date`: the reports count
+    the news of the last days from these rows (sites/freshness/summary.py renews them)."""
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    date = models.DateField("дата")
+    count = models.PositiveIntegerField("новостей")
+
+    class Meta:
+        verbose_name = "новости за день"
+        verbose_name_plural = "новости по дням"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="sites_news_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.date} ({self.count})"

@@ -2,13 +2,15 @@
 admins get the counts by status, coverage, the stalest sites and a chart per territorial
 organization; a territorial organization's editors the same for it and its primaries, and
 what is missing on their own site; other editors their site's status and what it misses, in
-words («нет новостей 45 дней»); anyone else no panel. One `freshness_rows()` call and, for an
-editor's own sites, one query for the contacts' empty fields. The chart is an inline SVG
-(no script), with <title>s and a table for screen readers."""
+words («нет новостей 45 дней»); anyone else no panel. Counted in SQL from the kept figures
+(sites/freshness/summary.py), in a fixed number of queries: rows are made for the editor's
+own sites, the territorial organizations of the chart and the stalest sites only. The chart
+is an inline SVG (no script), with <title>s and a table for screen readers."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
@@ -139,8 +141,8 @@ def explore_url(row):
     return reverse("wagtailadmin_explore", args=[row.root_page_id]) if row.root_page_id else ""
 
 
-def status_counts(rows, territorial=None):
-    counts = Counter(row.status for row in rows)
+def status_counts(counts, territorial=None):
+    """The panel's figures of a Counter of statuses, with their colours and report links."""
     return [
         {
             "status": status,
@@ -152,10 +154,11 @@ def status_counts(rows, territorial=None):
     ]
 
 
-def stalest(rows, count=STALEST_COUNT):
-    """The sites updated longest ago (never-published ones first), then by code."""
-    with_site = sorted((row for row in rows if row.has_site), key=lambda row: row.code)
-    return sorted(with_site, key=lambda row: (row.last_update is not None, row.last_update))[:count]
+def stalest(organizations, *, now=None, count=STALEST_COUNT):
+    """The sites of `organizations` updated longest ago (never-published ones first), then by
+    code: one query."""
+    order = (F("freshness__last_update").asc(nulls_first=True), F("code").asc())
+    return freshness.rows(organizations.filter(site__isnull=False), now=now, order=order)[:count]
 
 
 @dataclass(frozen=True)
@@ -191,21 +194,32 @@ class Chart:
 CHART_WIDTH = 600
 BAR_HEIGHT = 16
 LINE_HEIGHT = 44  # a label above a bar
+CHART_BARS = 60  # territorial organizations; past this, a bar per region
 
 
-def status_chart(rows, territorials):
-    """A stacked bar per territorial organization (in the order given): each bar is the full
-    width, split by the shares of the statuses among the organization itself and its
-    primaries. x and widths are numbers in the SVG's user units."""
-    by_parent = defaultdict(list)
-    for row in rows:
-        if row.kind == Organization.Kind.PRIMARY:
-            by_parent[row.parent_id].append(row)
-    lines = []
-    for n, territorial in enumerate(territorials):
-        members = [territorial, *by_parent[territorial.organization_id]]
-        counts = Counter(row.status for row in members)
-        total = len(members)
+def chart_bars(lines, limit=None):
+    """(name, Counter of statuses) per bar: a territorial organization's bar counts itself and
+    its primaries. Past `limit` (default CHART_BARS) territorial organizations, one bar per
+    region instead (the whole union has 2,000 territorial organizations in 85 regions)."""
+    bars = [
+        (line.organization, line.statuses + Counter([line.organization.status])) for line in lines
+    ]
+    if len(bars) <= (limit or CHART_BARS):
+        return [(organization.short_name, counts) for organization, counts in bars]
+    regions = {}
+    for organization, counts in bars:
+        name = organization.parent_short_name or organization.short_name
+        regions[name] = regions.get(name, Counter()) + counts
+    return sorted(regions.items(), key=lambda bar: bar[0].casefold())
+
+
+def status_chart(bars):
+    """A stacked bar per (name, Counter of statuses) in `bars` (`chart_bars()`): each bar is
+    the full width, split by the shares of the statuses. x and widths are numbers in the SVG's
+    user units."""
+    chart_lines = []
+    for n, (name, counts) in enumerate(bars):
+        total = counts.total()
         segments, done = [], 0
         for status in Status:
             if not counts[status]:
@@ -214,9 +228,9 @@ def status_chart(rows, territorials):
             done += counts[status]
             end = round(CHART_WIDTH * done / total, 2)
             segments.append(Segment(status, counts[status], x, end - x, STATUS_COLORS[status]))
-        lines.append(
+        chart_lines.append(
             ChartLine(
-                name=territorial.short_name,
+                name=name,
                 total=total,
                 counts=[(status, counts[status]) for status in Status],
                 segments=segments,
@@ -225,9 +239,9 @@ def status_chart(rows, territorials):
             )
         )
     return Chart(
-        lines=lines,
+        lines=chart_lines,
         width=CHART_WIDTH,
-        height=max(len(lines) * LINE_HEIGHT, 1),
+        height=max(len(chart_lines) * LINE_HEIGHT, 1),
         bar_height=BAR_HEIGHT,
         statuses=[(status, STATUS_COLORS[status]) for status in Status],
     )
@@ -244,28 +258,34 @@ def site_section(row, *, thresholds, report_year, gaps):
     }
 
 
-def overview_section(rows, *, heading, territorial=None):
-    """Counts, coverage of the primaries, the stalest sites and the chart for `rows` (the
-    whole network, or a territorial organization with its primaries)."""
-    cover = coverage(rows=rows)
+def overview_section(organizations, *, heading, now, territorial=None):
+    """Counts, coverage of the primaries, the stalest sites and the chart for `organizations`
+    (the whole network, or a territorial organization with its primaries), counted in SQL:
+    a fixed number of queries, and a row made only per territorial organization."""
+    cover = coverage(organizations, now=now)
     line = cover.total
     if territorial is not None:
         line = next(
             (li for li in cover.lines if li.organization.organization_id == territorial), line
         )
+    counts = freshness.status_counts(organizations, now=now)
     stale = [
-        {"row": row, "ago": ago_text(row.days_since_update), "explore_url": explore_url(row)}
-        for row in stalest(rows)
+        {
+            "row": row,
+            "ago": ago_text(row.days_since_update) if row.last_update else "",
+            "explore_url": explore_url(row),
+        }
+        for row in stalest(organizations, now=now)
     ]
     return {
         "kind": "overview",
         "heading": heading,
-        "total": len(rows),
-        "counts": status_counts(rows, territorial=territorial),
+        "total": counts.total(),
+        "counts": status_counts(counts, territorial=territorial),
         "coverage": line,
         "report_url": report_url(territorial=territorial),
         "stalest": stale,
-        "chart": status_chart(rows, [li.organization for li in cover.lines]),
+        "chart": status_chart(chart_bars(cover.lines)),
     }
 
 
@@ -289,22 +309,25 @@ class FreshnessPanel(Component):
         thresholds = freshness.Thresholds.from_settings()
         report_year = default_report_year(now)
         if self.full_access:
-            rows = freshness.freshness_rows(Organization.objects.all(), now=now)
-            if not rows:
+            organizations = Organization.objects.all()
+            if not organizations.exists():
                 return []
-            return [overview_section(rows, heading="Все организации")]
-        rows = freshness.freshness_rows(freshness.visible_organizations(self.user), now=now)
-        by_id = {row.organization_id: row for row in rows}
-        own_rows = [by_id[org.pk] for org in self.own if org.pk in by_id]
+            return [overview_section(organizations, heading="Все организации", now=now)]
+        own_rows = freshness.freshness_rows(
+            Organization.objects.filter(pk__in=[org.pk for org in self.own]), now=now
+        )
         gaps = contact_gaps(own_rows)
         sections = []
         for row in own_rows:
             if row.kind == Organization.Kind.TERRITORIAL:
-                scope = [r for r in rows if row.organization_id in (r.organization_id, r.parent_id)]
+                scope = Organization.objects.filter(
+                    Q(pk=row.organization_id) | Q(parent=row.organization_id)
+                )
                 sections.append(
                     overview_section(
                         scope,
                         heading=f"{row.short_name} и первичные организации",
+                        now=now,
                         territorial=row.organization_id,
                     )
                 )

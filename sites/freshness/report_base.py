@@ -1,10 +1,9 @@
 """What the admin's freshness reports share: who may open which, a `ReportView` over lists of
 rows, the registry filters, and the table cells of the columns (sites/freshness/columns.py).
 
-Lists, not querysets: as annotations, each figure would be a correlated subquery per
-organization matching page paths by prefix, which no index serves. So a view narrows the
-Organization queryset in SQL (scope, kind, territorial), computes the rows, then filters (the
-search too, so that it ignores case in Cyrillic on SQLite), sorts and paginates in Python."""
+A view narrows the Organization queryset (scope, kind, territorial), and `freshness.rows()`
+filters, sorts, counts and pages it in SQL, from the figures kept per site
+(sites/freshness/summary.py): rows are made for the page shown, whatever the network's size."""
 
 from functools import partial
 
@@ -219,5 +218,5 @@ def table_column(column, *, prefix="", sortable=True):
     return CELL_COLUMNS[column.cell](
         prefix + column.attr,
         label=column.label,
-        sort_key=column.name if sortable and column.sort_key else None,
+        sort_key=column.name if sortable and column.sort_field else None,
     )

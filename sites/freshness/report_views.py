@@ -3,6 +3,7 @@ and «Публичные отчёты организаций» (who has publishe
 
 import django_filters
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column
@@ -17,7 +18,7 @@ from sites.freshness.columns import (
     NO,
     ORGANIZATION_COLUMNS,
     YES,
-    sort_rows,
+    order_by,
 )
 from sites.freshness.public_reports import default_report_year, public_reports
 from sites.freshness.report_base import (
@@ -66,7 +67,7 @@ class FreshnessReportView(ScopedReportView):
     results_template_name = "sites/freshness/freshness_results.html"
     filterset_class = FreshnessFilterSet
     table_class = RowTable
-    is_searchable = True  # by code, full or short name: see freshness.filter_rows()
+    is_searchable = True  # by code, full or short name: see freshness.filtered()
     default_ordering = DEFAULT_ORDERING
     list_export = list(EXPORT_HEADERS)  # shows the export buttons; stream_csv() writes them
     export_filename = "aktualnost-saitov"
@@ -96,15 +97,15 @@ class FreshnessReportView(ScopedReportView):
         return buttons
 
     def get_queryset(self):
-        rows = freshness.freshness_rows(self.filtered_organizations(), now=self.now)
         values = self.filters.row_filter_values() if self.filters else {}
-        rows = freshness.filter_rows(
-            rows,
+        return freshness.rows(
+            self.filtered_organizations(),
+            now=self.now,
             statuses=[values["status"]] if values.get("status") else None,
             missing_report_year=values.get("no_report_year"),
             query=self.search_query,
+            order=order_by(self.ordering),
         )
-        return sort_rows(rows, self.ordering)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -182,30 +183,32 @@ class PublicReportsView(ScopedReportView):
 
     def get_queryset(self):
         organizations = self.filtered_organizations()
-        rows = freshness.freshness_rows(organizations, now=self.now)
-        rows = freshness.filter_rows(rows, query=self.search_query)
-        statuses = public_reports(organizations, self.year, now=self.now, rows=rows)
-        self.summary = (sum(1 for s in statuses if s.published), len(statuses))
-        published = self.filters.row_filter_values().get("published") if self.filters else None
-        if published:
-            statuses = [s for s in statuses if s.published == (published == "yes")]
-        return self.sort(statuses)
+        rows = freshness.rows(organizations, now=self.now, query=self.search_query)
+        published = freshness.has_report(self.year)
+        self.summary = (rows.values.filter(published).count(), rows.count())
+        wanted = self.filters.row_filter_values().get("published") if self.filters else None
+        values = rows.values
+        if wanted:
+            values = values.filter(published) if wanted == "yes" else values.exclude(published)
+        return freshness.Rows(
+            values.order_by(*self.order()),
+            rows.today,
+            then=lambda page: public_reports(year=self.year, rows=page),
+        )
 
-    def sort(self, statuses):
+    def order(self):
         """By the organization's columns as the freshness report sorts them; by "published"
         the published first (last when descending), by name within each."""
         ordering = self.ordering or self.default_ordering
-        key = ordering.lstrip("-")
-        if key == "published":
-            rows = sort_rows([status.organization for status in statuses], "name")
-        else:
-            rows = sort_rows([status.organization for status in statuses], ordering)
-        order = {row.organization_id: n for n, row in enumerate(rows)}
-        statuses = sorted(statuses, key=lambda status: order[status.organization.organization_id])
-        if key == "published":
-            descending = ordering.startswith("-")
-            statuses = sorted(statuses, key=lambda status: status.published == descending)
-        return statuses
+        if ordering.lstrip("-") != "published":
+            return order_by(ordering)
+        published = Case(
+            When(freshness.has_report(self.year), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        published = published.desc() if ordering.startswith("-") else published.asc()
+        return (published, *order_by("name"))
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

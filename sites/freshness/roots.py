@@ -2,8 +2,9 @@
 `Page.path` starts with the path of its root page, so a page's root is the prefix of its path
 as long as the root's. The figures of the reports and the panel aggregate over that prefix."""
 
-from django.db.models.functions import Substr
 from wagtail.models import Page
+
+from home.listing import PathPrefix
 
 # Up to this many site roots (or editors' groups), a query lists them in SQL; past it, it reads
 # every site's rows and the caller skips those it did not ask for: PostgreSQL misjudges a long
@@ -18,7 +19,7 @@ def pages_by_root(model, roots, length):
     pages = (
         model.objects.order_by()
         .filter(depth__gte=length // Page.steplen)
-        .annotate(root=Substr("path", 1, length))
+        .annotate(root=PathPrefix("path", length))
     )
     roots = [root for root in roots if len(root) == length]
     if len(roots) <= ROOT_LIST_LIMIT:

@@ -3,25 +3,34 @@ entries: imported and platform-made pages have none): `freshness_rows()` returns
 `OrganizationFreshness` per organization, with its `Status`, in a fixed number of queries.
 The admin reports, the command, the home panel and the reminders all read these rows."""
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, F, Max, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from wagtail.models import Page
 
-from directory.models import ContactsPage, Organization
-from news.models import NewsPage
-from reports.models import PublicReportPage
-from sites.freshness.roots import ROOT_LIST_LIMIT, pages_by_root
+from directory.models import Organization, folded
+from sites.freshness.models import SiteNewsDay
 from sites.network.roles import is_network_admin
-
-# Onboarding stamps all copied pages with one `now`; a minute covers a slow transaction.
-EMPTY_TOLERANCE = timedelta(minutes=1)
 
 
 def current_time():
@@ -40,8 +49,9 @@ class Status(models.TextChoices):
     ``FRESHNESS_STALE_DAYS`` (31 to 90), «заброшен» beyond (91 and more). «пуст»: nothing
     beyond the site template was ever published; onboarding (sites/onboarding/services.py)
     publishes every copied page with one timestamp, so the site is empty when its latest
-    publication is no later than `EMPTY_TOLERANCE` after its home page's `first_published_at`
-    (republishing the home page moves its `last_published_at` only: that is an update).
+    publication is no later than `summary.EMPTY_TOLERANCE` after its home page's
+    `first_published_at` (republishing the home page moves its `last_published_at` only:
+    that is an update).
     «нет сайта»: the organization has no `Site` (never onboarded, or taken off line)."""
 
     CURRENT = "актуален", "актуален"
@@ -158,18 +168,70 @@ def visible_organizations(user):
     return organizations.filter(Q(pk__in=own.values("pk")) | Q(parent__in=territorial))
 
 
+BATCH = 2000  # rows read at a time when every row is read
+
+
 # Computation ---------------------------------------------------------------------------------
 
 
-def freshness_rows(organizations=None, *, now=None, thresholds=None):
-    """One `OrganizationFreshness` per organization of `organizations` (a QuerySet of
-    `Organization`; all by default), ordered by code. At most six queries whatever the number
-    of organizations (two, plus four per distinct depth of the site roots: one with flat
-    trees); fewer when there is nothing to aggregate. Pages are grouped by their site root
-    (`pages_by_root()`), so nothing assumes the depth of a site's tree.
+def _day_start(day):
+    """The aware datetime at which `day` begins in the installation's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
-    `now` (an aware datetime; default: `current_time()`) fixes "today" for the statuses and
-    the news window; `thresholds` default to the settings.
+
+def today_of(now=None):
+    """The local date of `now` (default: `current_time()`)."""
+    return timezone.localdate(now or current_time())
+
+
+def thresholds_of(thresholds=None):
+    return thresholds or Thresholds.from_settings()
+
+
+def status_counts(organizations, *, now=None, thresholds=None):
+    """A Counter of the statuses of `organizations`: one GROUP BY query."""
+    grouped = (
+        organizations.annotate(
+            status_value=status_expression(today_of(now), thresholds_of(thresholds))
+        )
+        .order_by()
+        .values_list("status_value")
+        .annotate(n=Count("pk"))
+    )
+    return Counter({Status(status): n for status, n in grouped})
+
+
+def status_expression(today, thresholds):
+    """The status of each organization in SQL, from its kept figures (`SiteFreshness`): a
+    site updated on or after the local day `today - current_days` is current, and so on."""
+    return Case(
+        When(site__isnull=True, then=Value(Status.NO_SITE.value)),
+        When(Q(freshness__isnull=True) | Q(freshness__empty=True), then=Value(Status.EMPTY.value)),
+        When(
+            freshness__last_update__gte=_day_start(today - timedelta(days=thresholds.current_days)),
+            then=Value(Status.CURRENT.value),
+        ),
+        When(
+            freshness__last_update__gte=_day_start(today - timedelta(days=thresholds.stale_days)),
+            then=Value(Status.AGING.value),
+        ),
+        default=Value(Status.ABANDONED.value),
+        output_field=CharField(),
+    )
+
+
+def status_rank_expression(status):
+    """The rank of a status expression (`Status.rank()`), for sorting from the best."""
+    return Case(
+        *(When(**{status: value}, then=Value(rank)) for rank, value in enumerate(Status.values)),
+        output_field=IntegerField(),
+    )
+
+
+def annotated(organizations=None, *, now=None, thresholds=None):
+    """`organizations` (a QuerySet of `Organization`; all by default) as plain values with
+    every figure of a freshness row, the status included: one query, which the reports page,
+    filter, sort and count in SQL. `to_row()` makes a row of each.
 
     - `last_update`: the latest `last_published_at` of any page in the site's tree, live or
       since unpublished (publishing it was an update all the same);
@@ -180,127 +242,154 @@ def freshness_rows(organizations=None, *, now=None, thresholds=None):
       an address, a phone and an e-mail: that is what members see and editors keep up to
       date; an organization without a site is judged by its registry entry;
     - `editors`: the active users of its editors' group.
-    """
+    The site's figures are kept in `SiteFreshness` and `SiteNewsDay` (sites/freshness/
+    summary.py): only what depends on the day is computed here."""
     organizations = Organization.objects.all() if organizations is None else organizations
     thresholds = thresholds or Thresholds.from_settings()
     today = timezone.localdate(now or current_time())
-    # Plain values, not model instances: a tenth of the time for a few thousand rows.
-    orgs = list(
-        organizations.order_by("code").values(
-            "pk",
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "parent_id",
-            "editors_group_id",
-            "site_id",
-            "address",
-            "phone",
-            "email",
-            parent_code=F("parent__code"),
-            parent_short_name=F("parent__short_name"),
-            site_hostname=F("site__hostname"),
-            port=F("site__port"),
-            root_page_id=F("site__root_page_id"),
-            root_path=F("site__root_page__path"),
-            root_url_path=F("site__root_page__url_path"),
-            root_first_published=F("site__root_page__first_published_at"),
-        )
-    )
-    roots = {org["root_path"] for org in orgs if org["site_id"] and org["root_path"]}
-    lengths = {len(root) for root in roots}
-    last_update, last_news, news_recent = {}, {}, {}
-    report_years, complete_contacts = defaultdict(set), set()
     since = today - timedelta(days=thresholds.news_days)
-    for length in sorted(lengths):
-        pages = (
-            pages_by_root(Page, roots, length)
-            .values("root")
-            .annotate(last=Max("last_published_at"))
-        )
-        last_update.update((row["root"], row["last"]) for row in pages)
-        news = (
-            pages_by_root(NewsPage, roots, length)
-            .filter(live=True)
-            .values("root")
-            .annotate(last=Max("date"), recent=Count("pk", filter=Q(date__gte=since)))
-        )
-        for row in news:
-            last_news[row["root"]], news_recent[row["root"]] = row["last"], row["recent"]
-        reports = (
-            pages_by_root(PublicReportPage, roots, length)
-            .filter(live=True)
-            .values_list("root", "year")
-            .distinct()
-        )
-        for root, year in reports:
-            report_years[root].add(year)
-        contacts = (
-            pages_by_root(ContactsPage, roots, length)
-            .filter(live=True, depth=length // Page.steplen + 1)
-            .exclude(address="")
-            .exclude(phone="")
-            .exclude(email="")
-            .values_list("root", flat=True)
-        )
-        complete_contacts.update(contacts)
-    groups = [org["editors_group_id"] for org in orgs if org["editors_group_id"]]
-    memberships = get_user_model().groups.through.objects.filter(user__is_active=True)
-    if len(groups) <= ROOT_LIST_LIMIT:
-        memberships = memberships.filter(group__in=groups)
-    editors = dict(
-        memberships.values("group")
+    news = (
+        SiteNewsDay.objects.filter(organization=OuterRef("pk"), date__gte=since)
+        .order_by()
+        .values("organization")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+    members = (
+        get_user_model()
+        .groups.through.objects.filter(group=OuterRef("editors_group_id"), user__is_active=True)
+        .order_by()
+        .values("group")
         .annotate(n=Count("user", distinct=True))
-        .values_list("group", "n")
+        .values("n")
+    )
+    registry_contacts = ~Q(address="") & ~Q(phone="") & ~Q(email="")
+    status = status_expression(today, thresholds)
+    return organizations.annotate(
+        status_value=status,
+        status_rank=status_rank_expression("status_value"),
+        kind_rank=Case(
+            *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(Organization.Kind)),
+            output_field=IntegerField(),
+        ),
+        news_recent=Coalesce(Subquery(news), 0),
+        editors=Coalesce(Subquery(members), 0),
+        contacts_ok=Case(
+            When(site__isnull=True, then=ExpressionWrapper(registry_contacts, BooleanField())),
+            default=Coalesce("freshness__contacts_complete", Value(False)),
+            output_field=BooleanField(),
+        ),
+    ).values(
+        "pk",
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "parent_id",
+        "editors_group_id",
+        "site_id",
+        "status_value",
+        "news_recent",
+        "editors",
+        "contacts_ok",
+        parent_code=F("parent__code"),
+        parent_short_name=F("parent__short_name"),
+        site_hostname=F("site__hostname"),
+        port=F("site__port"),
+        root_page_id=F("site__root_page_id"),
+        root_path=F("site__root_page__path"),
+        root_url_path=F("site__root_page__url_path"),
+        last_update=F("freshness__last_update"),
+        last_news=F("freshness__last_news"),
+        report_years=F("freshness__report_years"),
     )
 
-    rows = []
-    for org in orgs:
-        root = org["root_path"]
-        has_site = org["site_id"] is not None and root is not None
-        updated = last_update.get(root) if has_site else None
-        first_published = org["root_first_published"]
-        if not has_site:
-            status = Status.NO_SITE
-        elif updated is None or (
-            first_published is not None and updated <= first_published + EMPTY_TOLERANCE
-        ):
-            status = Status.EMPTY
-        else:
-            status = status_for_days((today - timezone.localdate(updated)).days, thresholds)
-        if has_site:
-            contacts_ok = root in complete_contacts
-        else:
-            contacts_ok = bool(org["address"] and org["phone"] and org["email"])
-        rows.append(
-            OrganizationFreshness(
-                organization_id=org["pk"],
-                code=org["code"],
-                name=org["name"],
-                short_name=org["short_name"],
-                kind=org["kind"],
-                parent_id=org["parent_id"],
-                parent_code=org["parent_code"] or "",
-                parent_short_name=org["parent_short_name"] or "",
-                editors_group_id=org["editors_group_id"],
-                site_id=org["site_id"] if has_site else None,
-                hostname=org["site_hostname"] if has_site else "",
-                site_url=_root_url(org["site_hostname"], org["port"]) if has_site else "",
-                root_page_id=org["root_page_id"] if has_site else None,
-                root_path=root if has_site else "",
-                root_url_path=org["root_url_path"] if has_site else "",
-                last_update=updated,
-                last_news=last_news.get(root) if has_site else None,
-                news_recent=news_recent.get(root, 0) if has_site else 0,
-                report_years=frozenset(report_years.get(root, ())) if has_site else frozenset(),
-                contacts_complete=contacts_ok,
-                editors=editors.get(org["editors_group_id"], 0),
-                status=status,
-                today=today,
-            )
-        )
-    return rows
+
+def to_row(values, today):
+    """The `OrganizationFreshness` of one of `annotated()`'s values."""
+    has_site = values["site_id"] is not None
+    years = values["report_years"] or ""
+    return OrganizationFreshness(
+        organization_id=values["pk"],
+        code=values["code"],
+        name=values["name"],
+        short_name=values["short_name"],
+        kind=values["kind"],
+        parent_id=values["parent_id"],
+        parent_code=values["parent_code"] or "",
+        parent_short_name=values["parent_short_name"] or "",
+        editors_group_id=values["editors_group_id"],
+        site_id=values["site_id"],
+        hostname=values["site_hostname"] if has_site else "",
+        site_url=_root_url(values["site_hostname"], values["port"]) if has_site else "",
+        root_page_id=values["root_page_id"],
+        root_path=values["root_path"] if has_site else "",
+        root_url_path=values["root_url_path"] if has_site else "",
+        last_update=values["last_update"] if has_site else None,
+        last_news=values["last_news"] if has_site else None,
+        news_recent=values["news_recent"] or 0,
+        report_years=frozenset(int(year) for year in years.split(",") if year),
+        contacts_complete=bool(values["contacts_ok"]),
+        editors=values["editors"] or 0,
+        status=Status(values["status_value"]),
+        today=today,
+    )
+
+
+class Rows:
+    """`annotated()` values as freshness rows, made only for the slice that is read: a
+    paginator counts and slices it in SQL; iterating reads every row in batches. `then`
+    (a list of rows → a list of items) makes the items of a listing over the rows."""
+
+    def __init__(self, values, today, then=None):
+        self.values, self.today, self.then = values, today, then or (lambda rows: rows)
+
+    def count(self):
+        if not hasattr(self, "_count"):
+            self._count = self.values.count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def _items(self, values):
+        return self.then([to_row(row, self.today) for row in values])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._items(self.values[index])
+        return self._items([self.values[index]])[0]
+
+    def __iter__(self):
+        rows = []
+        for values in self.values.iterator(chunk_size=BATCH):
+            rows.append(values)
+            if len(rows) == BATCH:
+                yield from self._items(rows)
+                rows = []
+        yield from self._items(rows)
+
+
+def rows(organizations=None, *, now=None, thresholds=None, order=("code",), **filters):
+    """The freshness rows of `organizations` (all by default), lazily: `filters` as
+    `filtered()` takes them, in the `order` given (`columns.order_by()` makes one)."""
+    values = filtered(annotated(organizations, now=now, thresholds=thresholds), **filters)
+    return Rows(values.order_by(*order), timezone.localdate(now or current_time()))
+
+
+def has_report(year):
+    """A condition on `annotated()` values: a live public report for `year` is published."""
+    return Q(freshness__report_years__contains=f",{int(year)},")
+
+
+def freshness_rows(organizations=None, *, now=None, thresholds=None):
+    """One `OrganizationFreshness` per organization of `organizations` (a QuerySet of
+    `Organization`; all by default), ordered by code, in one query whatever their number
+    (see `annotated()` for the figures).
+
+    `now` (an aware datetime; default: `current_time()`) fixes "today" for the statuses and
+    the news window; `thresholds` default to the settings."""
+    return list(iter(rows(organizations, now=now, thresholds=thresholds)))  # no count first
 
 
 def _root_url(hostname, port):
@@ -315,21 +404,15 @@ def _root_url(hostname, port):
 # Filtering rows ------------------------------------------------------------------------------
 
 
-def filter_rows(rows, *, statuses=None, missing_report_year=None, query=""):
-    """The rows with one of `statuses`, without a live public report for
-    `missing_report_year`, and whose code, name or short name contains `query` (any case)."""
+def filtered(values, *, statuses=None, missing_report_year=None, query=""):
+    """`annotated()` values with one of `statuses`, without a live public report for
+    `missing_report_year`, and whose code, name or short name contains `query` (any case,
+    «ё» as «е», on both databases: names are matched folded, `directory.models.folded()`)."""
     if statuses:
-        statuses = {Status(status) for status in statuses}
-        rows = [row for row in rows if row.status in statuses]
+        values = values.filter(status_value__in=[Status(status).value for status in statuses])
     if missing_report_year:
-        rows = [row for row in rows if not row.has_report_for(missing_report_year)]
-    query = (query or "").strip().casefold()
+        values = values.exclude(has_report(missing_report_year))
+    query = (query or "").strip()
     if query:
-        rows = [
-            row
-            for row in rows
-            if query in row.code.casefold()
-            or query in row.name.casefold()
-            or query in row.short_name.casefold()
-        ]
-    return rows
+        values = values.filter(Q(search_name__contains=folded(query)) | Q(code__icontains=query))
+    return values

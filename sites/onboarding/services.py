@@ -32,6 +32,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from directory.models import ContactsPage, DirectoryPage, Organization, validate_hostname
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
+from sites.freshness import summary as freshness_summary
 from sites.network.building import DEFAULT_SECTIONS, add_published_child
 from sites.network.models import NetworkSettings
 from sites.network.rights import (
@@ -350,6 +351,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
     Organization.objects.filter(pk=organization.pk).update(
         **{name: getattr(organization, name) for name in DERIVED_LINKS}
     )
+    freshness_summary.refresh([organization.pk])
     if reconcile_rights(organization):
         result.created.append("права группы редакторов")
     if reconcile_parent_rights(organization):
@@ -378,6 +380,7 @@ def offboard(organization):
     organization.site = None
     Organization.objects.filter(pk=organization.pk).update(site=None)
     site.delete()
+    freshness_summary.refresh([organization.pk])
     reconcile_rights(organization)
     reconcile_parent_rights(organization)
     return organization

@@ -15,7 +15,7 @@ from wagtail.models import Page
 from directory.models import ContactsPage, Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
-from sites.freshness import coverage, public_reports
+from sites.freshness import coverage, public_reports, summary
 from sites.freshness import status as freshness
 from sites.freshness.status import Status
 from sites.network.building import add_published_child
@@ -56,6 +56,7 @@ def onboarded(organization, launched=LAUNCHED):
     Page.objects.descendant_of(organization.site.root_page, inclusive=True).update(
         first_published_at=launched, last_published_at=launched
     )
+    summary.refresh([organization.pk])  # written in bulk, past the signals
     return organization
 
 
@@ -63,7 +64,7 @@ def publish_news(organization, at, *, date=None, title="Новость"):
     index = NewsIndexPage.objects.child_of(organization.site.root_page).get()
     slug = f"news-{NewsPage.objects.count() + 1}"
     page = NewsPage(title=title, slug=slug, lead="Коротко.", date=date or timezone.localdate(at))
-    return add_published_child(index, page, at=at)
+    return refreshed(organization, add_published_child(index, page, at=at))
 
 
 def publish_report(organization, year, at):
@@ -71,7 +72,14 @@ def publish_report(organization, year, at):
     report = PublicReportPage(
         title=f"Публичный отчёт за {year} год", slug=f"otchet-{year}", year=year, summary="Итоги."
     )
-    return add_published_child(index, report, at=at)
+    return refreshed(organization, add_published_child(index, report, at=at))
+
+
+def refreshed(organization, page):
+    """`add_published_child()` publishes as the platform does, without Wagtail's signals: the
+    kept figures are renewed as onboarding renews them."""
+    summary.refresh([organization.pk])
+    return page
 
 
 def row_for(organization, rows):
@@ -165,6 +173,7 @@ class TestEmpty:
         Page.objects.filter(pk=home.pk).update(
             last_published_at=LAUNCHED + datetime.timedelta(seconds=40)
         )
+        summary.refresh([school.pk])
         assert one_row(school, aware(2026, 1, 12)).status == Status.EMPTY
 
     def test_a_site_where_nothing_was_ever_published_is_empty(self, site_for):
@@ -204,7 +213,7 @@ class TestFigures:
         for days in (0, 89, 90, 91, 200):
             publish_news(school, aware(2026, 6, 30, 8), date=today - datetime.timedelta(days=days))
         draft = publish_news(school, aware(2026, 6, 30, 9), date=today)
-        NewsPage.objects.filter(pk=draft.pk).update(live=False)
+        draft.unpublish()  # Wagtail's signal renews the kept figures
         row = one_row(school, now)
         assert row.last_news == today
         assert row.news_recent == 3  # 0, 89 and 90 days old
@@ -232,7 +241,7 @@ class TestFigures:
         publish_report(school, 2023, aware(2026, 2, 1))
         publish_report(school, 2024, aware(2026, 2, 1))
         draft = publish_report(school, 2025, aware(2026, 2, 1))
-        PublicReportPage.objects.filter(pk=draft.pk).update(live=False)
+        draft.unpublish()
         row = one_row(school, aware(2026, 3, 1))
         assert row.report_years == {2023, 2024}
         assert row.last_report_year == 2024
@@ -255,7 +264,7 @@ class TestFigures:
         contacts.phone = "+7 (4712) 11-11-11"
         contacts.save_revision().publish()
         assert one_row(no_phone, aware(2026, 3, 1)).contacts_complete
-        ContactsPage.objects.filter(pk=contacts.pk).update(live=False)
+        contacts.unpublish()
         assert not one_row(no_phone, aware(2026, 3, 1)).contacts_complete
 
     def test_editors_are_the_groups_active_users(self, school):
@@ -411,4 +420,4 @@ def test_rows_cost_a_fixed_number_of_queries(known_region):
         editor_of(org, f"editor-{n}")
     after_rows, after = count()
     assert after_rows == before_rows + 5
-    assert before == after == 6, (before, after)
+    assert before == after == 1, (before, after)

@@ -18,6 +18,7 @@ from wagtail.models import Page, Site
 from directory.models import Organization
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
+from sites.freshness import coverage, summary
 from sites.freshness import panel as freshness_panel
 from sites.freshness import roots as site_roots
 from sites.freshness import status as freshness
@@ -27,6 +28,7 @@ from sites.network.roles import ensure_regional_admins_group
 from sites.onboarding import services as onboarding
 
 from .. import factories
+from .test_freshness import refreshed
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,7 @@ def onboarded(organization, launched=LAUNCHED):
     Page.objects.descendant_of(organization.site.root_page, inclusive=True).update(
         first_published_at=launched, last_published_at=launched
     )
+    summary.refresh([organization.pk])  # written in bulk, past the signals
     return organization
 
 
@@ -70,7 +73,7 @@ def publish_news(organization, at):
     index = NewsIndexPage.objects.child_of(organization.site.root_page).get()
     slug = f"news-{NewsPage.objects.count() + 1}"
     page = NewsPage(title="Новость", slug=slug, lead="Коротко.", date=timezone.localdate(at))
-    return add_published_child(index, page, at=at)
+    return refreshed(organization, add_published_child(index, page, at=at))
 
 
 def publish_report(organization, year, at):
@@ -78,7 +81,7 @@ def publish_report(organization, year, at):
     page = PublicReportPage(
         title=f"Публичный отчёт за {year} год", slug=f"otchet-{year}", year=year, summary="."
     )
-    return add_published_child(index, page, at=at)
+    return refreshed(organization, add_published_child(index, page, at=at))
 
 
 def editor_of(organization, username, email=""):
@@ -381,9 +384,8 @@ def test_status_colours_contrast_with_white():
 
 
 def test_chart_segments_fill_each_bar_in_proportion(region):
-    rows = freshness.freshness_rows(now=NOW)
-    territorials = [row for row in rows if row.kind == Organization.Kind.TERRITORIAL]
-    chart = freshness_panel.status_chart(rows, territorials)
+    lines = coverage.coverage(now=NOW).lines
+    chart = freshness_panel.status_chart(freshness_panel.chart_bars(lines))
     zh_line = chart.lines[0]
     assert zh_line.name == "Железногорская" and zh_line.total == 3
     assert [(s.status, s.count) for s in zh_line.segments] == [
@@ -406,6 +408,15 @@ def test_chart_segments_fill_each_bar_in_proportion(region):
         Status.NO_SITE: 0,
     }
     assert ry_line.bar_y > zh_line.bar_y + chart.bar_height
+
+
+def test_past_the_limit_the_chart_has_a_bar_per_region(region):
+    lines = coverage.coverage(now=NOW).lines
+    assert len(lines) == 2
+    bars = freshness_panel.chart_bars(lines, limit=1)
+    regional = factories.regional_organization()
+    assert [name for name, _ in bars] == [regional.short_name]
+    assert bars[0][1].total() == sum(line.primaries + 1 for line in lines)
 
 
 def test_chart_numbers_are_not_localized(client, region):

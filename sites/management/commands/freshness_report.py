@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sites.freshness import exports
 from sites.freshness import status as freshness
-from sites.freshness.columns import EXPORT_HEADERS, export_row, sort_rows
+from sites.freshness.columns import EXPORT_HEADERS, export_row
 from sites.freshness.status import Status
 
 FORMATS = ("table", "csv", "xlsx")
@@ -37,8 +37,7 @@ class Command(BaseCommand):
         statuses = self.check_statuses(status or [])
         if format == "xlsx" and not output:
             raise CommandError("Формат xlsx записывается только в файл: укажите --output FILE.")
-        rows = freshness.filter_rows(freshness.freshness_rows(), statuses=statuses)
-        rows = sort_rows(rows)
+        rows = list(freshness.rows(statuses=statuses))
         if format == "xlsx":
             exports.write_xlsx(rows, output)
         elif format == "csv":
