@@ -9,3 +9,7 @@ hooks.register("register_reports_menu_item", views.coverage_menu_item)
 hooks.register("register_reports_menu_item", views.public_reports_menu_item)
 # The panel on the admin home
 hooks.register("construct_homepage_panels", panel.construct_homepage_panels)
+# After Wagtail's own hook has added its items.
+hooks.register(
+    "construct_homepage_summary_items", panel.construct_homepage_summary_items, order=1000
+)

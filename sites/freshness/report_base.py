@@ -19,6 +19,7 @@ from directory.models import Organization
 from sites.freshness import status as freshness
 from sites.freshness.columns import NO, YES, Cell
 from sites.freshness.status import Status
+from sites.patches.scoping import drop_long_filters
 
 # Who may open which report --------------------------------------------------------------------
 
@@ -131,6 +132,12 @@ class RowFilterSet(WagtailFilterSet):
     class Meta:
         model = Organization
         fields = ["kind", "territorial"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The whole union has 2,000 territorial organizations: past 100, the filter is only
+        # kept when a link uses it (the panel's, the coverage report's).
+        drop_long_filters(self, ["territorial"])
 
     def filter_territorial(self, queryset, name, value):
         """The territorial organization itself and its primaries."""

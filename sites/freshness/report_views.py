@@ -185,13 +185,17 @@ class PublicReportsView(ScopedReportView):
         organizations = self.filtered_organizations()
         rows = freshness.rows(organizations, now=self.now, query=self.search_query)
         published = freshness.has_report(self.year)
-        self.summary = (rows.values.filter(published).count(), rows.count())
+        self.summary = (rows.organizations.filter(published).count(), rows.count())
         wanted = self.filters.row_filter_values().get("published") if self.filters else None
-        values = rows.values
+        organizations = rows.organizations
         if wanted:
-            values = values.filter(published) if wanted == "yes" else values.exclude(published)
+            organizations = (
+                organizations.filter(published)
+                if wanted == "yes"
+                else organizations.exclude(published)
+            )
         return freshness.Rows(
-            values.order_by(*self.order()),
+            organizations.order_by(*self.order()),
             rows.today,
             then=lambda page: public_reports(year=self.year, rows=page),
         )

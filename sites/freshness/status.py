@@ -228,10 +228,11 @@ def status_rank_expression(status):
     )
 
 
-def annotated(organizations=None, *, now=None, thresholds=None):
-    """`organizations` (a QuerySet of `Organization`; all by default) as plain values with
-    every figure of a freshness row, the status included: one query, which the reports page,
-    filter, sort and count in SQL. `to_row()` makes a row of each.
+def figured(organizations=None, *, now=None, thresholds=None):
+    """`organizations` (a QuerySet of `Organization`; all by default) annotated with what a
+    freshness row has beyond the registry and the kept figures, for the reports to filter,
+    sort and count in SQL: `status_value`, `status_rank`, `kind_rank`, `news_recent`,
+    `editors`, `contacts_ok`. `as_values()` adds the rest; `to_row()` makes a row.
 
     - `last_update`: the latest `last_published_at` of any page in the site's tree, live or
       since unpublished (publishing it was an update all the same);
@@ -279,7 +280,13 @@ def annotated(organizations=None, *, now=None, thresholds=None):
             default=Coalesce("freshness__contacts_complete", Value(False)),
             output_field=BooleanField(),
         ),
-    ).values(
+    )
+
+
+def as_values(figured_organizations):
+    """`figured()` organizations as the plain values of their rows (`to_row()`): joined to
+    their sites, root pages, parents and kept figures."""
+    return figured_organizations.values(
         "pk",
         "code",
         "name",
@@ -303,6 +310,11 @@ def annotated(organizations=None, *, now=None, thresholds=None):
         last_news=F("freshness__last_news"),
         report_years=F("freshness__report_years"),
     )
+
+
+def annotated(organizations=None, *, now=None, thresholds=None):
+    """`figured()` and `as_values()`: every figure of a row, in one query."""
+    return as_values(figured(organizations, now=now, thresholds=thresholds))
 
 
 def to_row(values, today):
@@ -337,32 +349,36 @@ def to_row(values, today):
 
 
 class Rows:
-    """`annotated()` values as freshness rows, made only for the slice that is read: a
-    paginator counts and slices it in SQL; iterating reads every row in batches. `then`
-    (a list of rows → a list of items) makes the items of a listing over the rows."""
+    """`figured()` organizations, filtered and ordered, as freshness rows made only for the
+    slice that is read: a paginator counts and slices them in SQL, the ids of the slice
+    first (from the registry and the kept figures alone), then their rows (joined to their
+    sites and root pages); iterating reads every row in batches. `then` (a list of rows → a
+    list of items) makes the items of a listing over the rows."""
 
-    def __init__(self, values, today, then=None):
-        self.values, self.today, self.then = values, today, then or (lambda rows: rows)
+    def __init__(self, organizations, today, then=None):
+        self.organizations, self.today = organizations, today
+        self.then = then or (lambda rows: rows)
 
     def count(self):
         if not hasattr(self, "_count"):
-            self._count = self.values.count()
+            self._count = self.organizations.count()
         return self._count
 
-    def __len__(self):
+    def __len__(self):  # a count query: `list(rows)` would ask for it first, `[*iter(rows)]` not
         return self.count()
 
     def _items(self, values):
         return self.then([to_row(row, self.today) for row in values])
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self._items(self.values[index])
-        return self._items([self.values[index]])[0]
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self.organizations.values_list("pk", flat=True)[index])
+        return self._items(as_values(self.organizations.filter(pk__in=ids)))
 
     def __iter__(self):
         rows = []
-        for values in self.values.iterator(chunk_size=BATCH):
+        for values in as_values(self.organizations).iterator(chunk_size=BATCH):
             rows.append(values)
             if len(rows) == BATCH:
                 yield from self._items(rows)
@@ -373,8 +389,8 @@ class Rows:
 def rows(organizations=None, *, now=None, thresholds=None, order=("code",), **filters):
     """The freshness rows of `organizations` (all by default), lazily: `filters` as
     `filtered()` takes them, in the `order` given (`columns.order_by()` makes one)."""
-    values = filtered(annotated(organizations, now=now, thresholds=thresholds), **filters)
-    return Rows(values.order_by(*order), timezone.localdate(now or current_time()))
+    organizations = filtered(figured(organizations, now=now, thresholds=thresholds), **filters)
+    return Rows(organizations.order_by(*order), today_of(now))
 
 
 def has_report(year):
@@ -389,7 +405,7 @@ def freshness_rows(organizations=None, *, now=None, thresholds=None):
 
     `now` (an aware datetime; default: `current_time()`) fixes "today" for the statuses and
     the news window; `thresholds` default to the settings."""
-    return list(iter(rows(organizations, now=now, thresholds=thresholds)))  # no count first
+    return [*iter(rows(organizations, now=now, thresholds=thresholds))]
 
 
 def _root_url(hostname, port):
@@ -405,7 +421,7 @@ def _root_url(hostname, port):
 
 
 def filtered(values, *, statuses=None, missing_report_year=None, query=""):
-    """`annotated()` values with one of `statuses`, without a live public report for
+    """`figured()` organizations with one of `statuses`, without a live public report for
     `missing_report_year`, and whose code, name or short name contains `query` (any case,
     «ё» as «е», on both databases: names are matched folded, `directory.models.folded()`)."""
     if statuses:

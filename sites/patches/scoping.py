@@ -44,20 +44,26 @@ def scope_page_listing_filters():
     leave_out_long_filters(PageFilterSet, LONG_FILTERS)
 
 
+def drop_long_filters(filterset, names):
+    """The filters of `filterset` among `names` offering more than MAX_FILTER_CHOICES
+    choices are left out, unless the request uses them: a list of thousands of checkboxes or
+    options costs more to render than the rest of the page, and nobody reads it."""
+    for name in names:
+        filter_ = filterset.filters.get(name)
+        if filter_ is None or (filterset.data and name in filterset.data):
+            continue
+        choices = filter_.get_queryset(filterset.request)
+        if choices.order_by()[: MAX_FILTER_CHOICES + 1].count() > MAX_FILTER_CHOICES:
+            del filterset.filters[name]
+
+
 def leave_out_long_filters(filterset_class, names):
-    """After `filterset_class.__init__`, the filters among `names` offering more than
-    MAX_FILTER_CHOICES choices are left out, unless the request uses them."""
+    """After `filterset_class.__init__`, `drop_long_filters()`."""
     wagtails_init = filterset_class.__init__
 
     def __init__(self, *args, **kwargs):
         wagtails_init(self, *args, **kwargs)
-        for name in names:
-            filter_ = self.filters.get(name)
-            if filter_ is None or (self.data and name in self.data):
-                continue
-            choices = filter_.get_queryset(self.request)
-            if choices.order_by()[: MAX_FILTER_CHOICES + 1].count() > MAX_FILTER_CHOICES:
-                del self.filters[name]
+        drop_long_filters(self, names)
 
     filterset_class.__init__ = __init__
 

@@ -234,6 +234,28 @@ def test_territorial_filter_gives_it_and_its_primaries(admin_client, region):
     ]
 
 
+def test_past_a_hundred_territorials_their_filter_is_kept_for_links_only(admin_client, region):
+    """The whole union has 2,000 territorial organizations: a list of them all is left out of
+    the filters, and the panel's and coverage report's links (?territorial=id) still work."""
+    zh = region["zh"]
+    Organization.objects.bulk_create(
+        Organization(
+            code=f"47-{n:03d}",
+            short_name=f"Территориальная {n}",
+            name=f"Территориальная организация {n}",
+            search_name=f"территориальная {n}",
+            kind=Organization.Kind.TERRITORIAL,
+            parent=zh.parent,
+        )
+        for n in range(100)
+    )
+    response = admin_client.get(URL)
+    assert 'name="territorial"' not in response.text
+    assert 'name="status"' in response.text, "the other filters stay"
+    assert codes(admin_client, territorial=zh.pk)[:2] == ["46-01", "46-01-001"]
+    assert 'name="territorial"' in admin_client.get(URL, {"territorial": zh.pk}).text
+
+
 def test_results_url_filters_too(admin_client, region):
     assert codes(admin_client, URL + "results/", kind="regional") == ["46-0000"]
 

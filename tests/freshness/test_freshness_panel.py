@@ -261,6 +261,18 @@ def test_territorial_editor_sees_its_organization_and_primaries_only(client, reg
     assert "Всё в порядке" in panel
 
 
+def test_network_admins_home_counts_organizations_not_every_page(client, region):
+    """Wagtail's summary counts every page under the user's root: for a regional admin, each
+    page of the network on each view of the admin home. Editors keep the count of theirs."""
+    school = region["school"]
+    root_link = 'href="/admin/pages/{}/"'
+    html, _ = dashboard(client, regional_admin())
+    assert "icon-doc-empty" not in html.split('id="freshness-section"')[0]
+    assert root_link.format(Page.get_first_root_node().pk) not in html
+    html, _ = dashboard(client, editor_of(school, "school-editor"))
+    assert root_link.format(school.site.root_page_id) in html, "an editor's pages are counted"
+
+
 def test_primary_editor_sees_its_own_site_and_what_is_missing(client, region):
     html, panel = dashboard(client, editor_of(region["school"], "school-editor"))
     assert panel is not None

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         statuses = self.check_statuses(status or [])
         if format == "xlsx" and not output:
             raise CommandError("Формат xlsx записывается только в файл: укажите --output FILE.")
-        rows = list(freshness.rows(statuses=statuses))
+        rows = [*iter(freshness.rows(statuses=statuses))]
         if format == "xlsx":
             exports.write_xlsx(rows, output)
         elif format == "csv":
