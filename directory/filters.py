@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from wagtail.admin.filters import WagtailFilterSet
 
+from sites.patches.scoping import drop_long_filters
+
 from .models import Organization
 
 
@@ -43,3 +45,9 @@ class OrganizationFilterSet(WagtailFilterSet):
     class Meta:
         model = Organization
         fields = ["kind", "parent", "has_site"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The whole union has 2,085 regional and territorial organizations: past 100, the
+        # «parent» filter is kept only when a link uses it (?parent=id).
+        drop_long_filters(self, ["parent"])

@@ -186,6 +186,24 @@ def test_parent_filter_offers_only_regional_and_territorial(registry_admin_clien
     assert options == {"Все", "Курская областная организация", "Железногорская", "Рыльская"}
 
 
+@pytest.mark.django_db
+def test_past_a_hundred_parents_the_filter_is_kept_for_links_only(
+    registry_admin_client, registry, monkeypatch
+):
+    """The whole union has 2,085 regional and territorial organizations: their list is left
+    out of the filters past 100 (here 3, to keep the test small); ?parent=id still filters."""
+    from sites.patches import scoping
+
+    monkeypatch.setattr(scoping, "MAX_FILTER_CHOICES", 2)
+    response = registry_admin_client.get(INDEX_URL)
+    assert 'name="parent"' not in response.content.decode()
+    assert 'name="kind"' in response.content.decode(), "the other filters stay"
+    params = {"parent": registry["zheleznogorsk"].pk}
+    response = registry_admin_client.get(INDEX_URL, params)
+    assert 'name="parent"' in response.content.decode()
+    assert listed(response) == {"ППО школы № 5 г. Железногорска"}
+
+
 # Editing -----------------------------------------------------------------------------------
 
 
