@@ -12,9 +12,7 @@ from sites.freshness.status import (
     OrganizationFreshness,
     Status,
     rows,
-    status_expression,
-    thresholds_of,
-    today_of,
+    with_status,
 )
 
 
@@ -70,8 +68,9 @@ def primaries_by_status(organizations, *, now=None, thresholds=None):
     `organizations`: one GROUP BY query."""
     counts = defaultdict(Counter)
     grouped = (
-        organizations.filter(kind=Organization.Kind.PRIMARY)
-        .annotate(status_value=status_expression(today_of(now), thresholds_of(thresholds)))
+        with_status(
+            organizations.filter(kind=Organization.Kind.PRIMARY), now=now, thresholds=thresholds
+        )
         .order_by()
         .values_list("parent_id", "status_value")
         .annotate(n=Count("pk"))

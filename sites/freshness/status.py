@@ -41,7 +41,7 @@ def current_time():
 
 class Status(models.TextChoices):
     """The freshness status, as the Russian word used in the admin, exports and the command.
-    Declared from the best to the worst: `Status.rank()` sorts by it.
+    Declared from the best to the worst: `Status.rank()` and `status_rank` sort by it.
 
     From the days between the local date (the installation's time zone) of the latest
     `last_published_at` in the site's tree and today: «актуален» up to
@@ -188,12 +188,17 @@ def thresholds_of(thresholds=None):
     return thresholds or Thresholds.from_settings()
 
 
+def with_status(organizations, *, now=None, thresholds=None):
+    """`organizations` annotated with their status as `status_value` (`status_expression()`)."""
+    return organizations.annotate(
+        status_value=status_expression(today_of(now), thresholds_of(thresholds))
+    )
+
+
 def status_counts(organizations, *, now=None, thresholds=None):
     """A Counter of the statuses of `organizations`: one GROUP BY query."""
     grouped = (
-        organizations.annotate(
-            status_value=status_expression(today_of(now), thresholds_of(thresholds))
-        )
+        with_status(organizations, now=now, thresholds=thresholds)
         .order_by()
         .values_list("status_value")
         .annotate(n=Count("pk"))
@@ -220,10 +225,10 @@ def status_expression(today, thresholds):
     )
 
 
-def status_rank_expression(status):
-    """The rank of a status expression (`Status.rank()`), for sorting from the best."""
+def rank_of(field, values):
+    """The position of `field`'s value among `values`, in SQL, for sorting in their order."""
     return Case(
-        *(When(**{status: value}, then=Value(rank)) for rank, value in enumerate(Status.values)),
+        *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)),
         output_field=IntegerField(),
     )
 
@@ -246,9 +251,8 @@ def figured(organizations=None, *, now=None, thresholds=None):
     The site's figures are kept in `SiteFreshness` and `SiteNewsDay` (sites/freshness/
     summary.py): only what depends on the day is computed here."""
     organizations = Organization.objects.all() if organizations is None else organizations
-    thresholds = thresholds or Thresholds.from_settings()
-    today = timezone.localdate(now or current_time())
-    since = today - timedelta(days=thresholds.news_days)
+    thresholds = thresholds_of(thresholds)
+    since = today_of(now) - timedelta(days=thresholds.news_days)
     news = (
         SiteNewsDay.objects.filter(organization=OuterRef("pk"), date__gte=since)
         .order_by()
@@ -265,14 +269,9 @@ def figured(organizations=None, *, now=None, thresholds=None):
         .values("n")
     )
     registry_contacts = ~Q(address="") & ~Q(phone="") & ~Q(email="")
-    status = status_expression(today, thresholds)
-    return organizations.annotate(
-        status_value=status,
-        status_rank=status_rank_expression("status_value"),
-        kind_rank=Case(
-            *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(Organization.Kind)),
-            output_field=IntegerField(),
-        ),
+    return with_status(organizations, now=now, thresholds=thresholds).annotate(
+        status_rank=rank_of("status_value", Status.values),  # from the best to the worst
+        kind_rank=rank_of("kind", Organization.Kind.values),
         news_recent=Coalesce(Subquery(news), 0),
         editors=Coalesce(Subquery(members), 0),
         contacts_ok=Case(

@@ -69,10 +69,6 @@ def guarded(view):
     return never_cache(require_admin_access(view))
 
 
-def _is_unrestricted(user):
-    return sees_every_page(user)
-
-
 _choose_page_child = chooser.BrowseView.as_view()
 
 
@@ -80,7 +76,7 @@ _choose_page_child = chooser.BrowseView.as_view()
 def choose_page_child(request, parent_page_id):
     """The page chooser's browse view shows the parent page (title, URL, breadcrumb): only for
     a page of the user's trees (or the root, whose children the chooser hook filters)."""
-    if not _is_unrestricted(request.user):
+    if not sees_every_page(request.user):
         allowed = explorable_pages(request.user).filter(pk=parent_page_id).exists()
         if not allowed and not Page.objects.filter(pk=parent_page_id, depth=1).exists():
             raise Http404
@@ -94,7 +90,7 @@ _choose_page_chosen_multiple = chooser.ChosenMultipleView.as_view()
 def choose_page_chosen_multiple(request):
     """The chooser's "chosen" endpoint answers only for the pages the user may choose: the ids
     of other organizations' pages are dropped (Wagtail returns whatever ids it is given)."""
-    if not _is_unrestricted(request.user):
+    if not sees_every_page(request.user):
         ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
         allowed = explorable_pages(request.user).filter(pk__in=ids).values_list("pk", flat=True)
         query = request.GET.copy()
