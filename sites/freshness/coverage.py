@@ -5,15 +5,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from directory.models import Organization
-from sites.freshness.status import (
-    OrganizationFreshness,
-    Status,
-    rows,
-    with_status,
-)
+from sites.freshness.status import Status, with_status
+
+
+@dataclass(frozen=True)
+class Territorial:
+    """What a coverage line shows of its territorial organization: its names and its own
+    site's status (no other figure: coverage is read for 2,000 of them nationally)."""
+
+    organization_id: int
+    code: str
+    short_name: str
+    parent_short_name: str
+    has_site: bool
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,7 @@ class CoverageLine:
     its primary organizations in all, with a site, and with a current site; `statuses`
     counts its primaries by status."""
 
-    organization: OrganizationFreshness | None
+    organization: Territorial | None
     primaries: int
     with_site: int
     current: int
@@ -52,7 +60,7 @@ def percent(part, whole):
 class Coverage:
     lines: list  # CoverageLine per territorial organization, by short name
     total: CoverageLine
-    territorials_without_site: list = field(default_factory=list)  # OrganizationFreshness
+    territorials_without_site: list = field(default_factory=list)  # Territorial
 
     @property
     def territorials(self):
@@ -80,18 +88,37 @@ def primaries_by_status(organizations, *, now=None, thresholds=None):
     return counts
 
 
+def territorials_of(organizations, *, now=None, thresholds=None):
+    """The territorial organizations among `organizations` as `Territorial`s, by name: one
+    query of the registry and the kept figures."""
+    values = (
+        with_status(
+            organizations.filter(kind=Organization.Kind.TERRITORIAL), now=now, thresholds=thresholds
+        )
+        .order_by("search_name", "code")
+        .values_list("pk", "code", "short_name", "site_id", "status_value", F("parent__short_name"))
+    )
+    return [
+        Territorial(
+            organization_id=pk,
+            code=code,
+            short_name=short_name,
+            parent_short_name=parent_short_name or "",
+            has_site=site_id is not None,
+            status=Status(status),
+        )
+        for pk, code, short_name, site_id, status, parent_short_name in values
+    ]
+
+
 def coverage(organizations=None, *, now=None, thresholds=None):
     """Coverage per territorial organization of `organizations` (all by default): primaries
     whose parent is not among the territorial organizations are left out. Two queries,
-    counted in SQL: one row is made per territorial organization, none per primary."""
+    counted in SQL: a small `Territorial` is made per territorial organization, nothing per
+    primary."""
     organizations = Organization.objects.all() if organizations is None else organizations
     organizations = organizations.exclude(kind=Organization.Kind.REGIONAL)
-    territorials = rows(
-        organizations.filter(kind=Organization.Kind.TERRITORIAL),
-        now=now,
-        thresholds=thresholds,
-        order=("search_name", "code"),
-    )
+    territorials = territorials_of(organizations, now=now, thresholds=thresholds)
     by_parent = primaries_by_status(organizations, now=now, thresholds=thresholds)
     lines = []
     for territorial in territorials:
