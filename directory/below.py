@@ -20,21 +20,26 @@ def home_paths_below(organization, *, own_site, translations):
     """The tree paths of the home pages of the sites of the organizations below
     `organization` (its territorial organizations and their primaries, or a territorial
     one's primaries), and of its own with `own_site`; with `translations`, of those home
-    pages' translations too (a site is served in each language from its home page's). One
-    query."""
-    below = Q(parent=organization) | Q(parent__parent=organization)
+    pages' translations too (a site is served in each language from its home page's). Two
+    queries, each read through an index: the organizations below are those whose parent is
+    the organization or one of its children (an OR across a join to the parent would read
+    the whole registry)."""
+    parents = [organization.pk]
+    parents += Organization.objects.filter(parent=organization).values_list("pk", flat=True)
+    below = Q(parent_id__in=parents)
     if own_site:
         below |= Q(pk=organization.pk)
-    sites = Site.objects.filter(organization__in=Organization.objects.filter(below))
+    sites = Site.objects.filter(pk__in=Organization.objects.filter(below).values("site_id"))
     homes = Page.objects.filter(pk__in=sites.values("root_page"))
     if translations:
         homes = Page.objects.filter(translation_key__in=homes.values("translation_key"))
     return list(homes.order_by("path").values_list("path", flat=True))
 
 
-def pages_under(paths):
-    """The ids of the pages under the pages at `paths` (inclusive), as a subquery."""
+def pages_under(paths, pages=None):
+    """`pages` (all by default) under the pages at `paths` (inclusive): a condition on the
+    prefix of their paths, which its index serves (and Wagtail's search accepts)."""
     by_length = {}
     for path in paths:
         by_length.setdefault(len(path), []).append(path)
-    return under_home_paths(Page.objects.order_by(), by_length).values("pk")
+    return under_home_paths(Page.objects.order_by() if pages is None else pages, by_length)

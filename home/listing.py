@@ -206,6 +206,18 @@ class PathPrefix(Func):
         super().__init__(expression)
         self.length = int(length)
 
+    # Wagtail's search backends accept a filter on a field the model declares a FilterField
+    # only, which they find as the filter's column (`lhs.alias`, `lhs.target`): a filter on a
+    # path's prefix is one on the path (Page declares it), so a search can be kept to a
+    # region's pages by the prefix's index (home/views.py) rather than by a subquery of ids.
+    @property
+    def alias(self):
+        return self.get_source_expressions()[0].alias
+
+    @property
+    def target(self):
+        return self.get_source_expressions()[0].target
+
     def as_sql(self, compiler, connection, **extra):
         function = "SUBSTR" if connection.vendor == "sqlite" else "SUBSTRING"
         template = f"{function}(%(expressions)s, 1, {self.length})"

@@ -36,7 +36,7 @@ def search(request):
         pages = Page.objects.live().public().exclude(depth=1).filter(locale=Locale.get_active())
         if search_all:
             homes = home_paths_below(organization, own_site=True, translations=True)
-            pages = pages.filter(pk__in=pages_under(homes))
+            pages = pages_under(homes, pages)
         else:
             pages = pages.descendant_of(site.root_page, inclusive=True)
         pagination = paginate(pages.search(query, operator="and"), request, RESULTS_PER_PAGE)
