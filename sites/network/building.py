@@ -87,10 +87,24 @@ def add_published_child(parent, page, *, user=None, at=None, clean=True):
     of three: building a site publishes dozens of pages, and each save re-indexes the page for
     search and references. No log entry is written, as for any page the platform makes."""
     at = at or timezone.now()
-    page.owner = user
     page.live = True
     page.has_unpublished_changes = False
     page.first_published_at = page.last_published_at = at
+    return _add_with_revision(parent, page, user=user, at=at, clean=clean, published=True)
+
+
+def add_draft_child(parent, page, *, user=None, at=None, clean=True):
+    """Add a new page under `parent`, never published, with one revision: as a new page
+    saved as a draft in the admin is (`save_revision()`), with one save of the page."""
+    page.live = False
+    page.has_unpublished_changes = True
+    return _add_with_revision(
+        parent, page, user=user, at=at or timezone.now(), clean=clean, published=False
+    )
+
+
+def _add_with_revision(parent, page, *, user, at, clean, published):
+    page.owner = user
     page.latest_revision_created_at = at
     page.draft_title = page.title
     add_child(parent, page, clean=clean)
@@ -102,6 +116,9 @@ def add_published_child(parent, page, *, user=None, at=None, clean=True):
         object_str=str(page),
         created_at=at,
     )
-    Page.objects.filter(pk=page.pk).update(latest_revision=revision, live_revision=revision)
-    page.latest_revision = page.live_revision = revision
+    page.latest_revision = revision
+    links = {"latest_revision": revision}
+    if published:
+        page.live_revision = links["live_revision"] = revision
+    Page.objects.filter(pk=page.pk).update(**links)
     return page

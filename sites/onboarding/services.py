@@ -33,7 +33,7 @@ from directory.models import ContactsPage, DirectoryPage, Organization, validate
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 from sites.freshness import summary as freshness_summary
-from sites.network.building import DEFAULT_SECTIONS, add_published_child
+from sites.network.building import DEFAULT_SECTIONS, add_draft_child, add_published_child
 from sites.network.models import NetworkSettings
 from sites.network.rights import (
     EDITOR_GLOBAL_PERMISSIONS,
@@ -46,6 +46,7 @@ from sites.onboarding.invitations import check_emails, editor_account, send_invi
 from sites.patches.internals import copy_unsaved, extract_references, next_child_path
 
 TEMPLATE_TITLE = "Шаблон сайта"
+TEMPLATE_SLUG = "shablon-sayta"
 PLACEHOLDERS = ("{организация}", "{полное наименование}")
 TEXT_FIELDS = [
     "title",
@@ -121,23 +122,22 @@ def site_template():
     network = NetworkSettings.load()
     if network.site_template_id:
         return network.site_template
-    template = Page.get_first_root_node().add_child(
-        instance=HomePage(
+    template = add_draft_child(
+        Page.get_first_root_node(),
+        HomePage(
             title=TEMPLATE_TITLE,
-            slug="shablon-sayta",
-            live=False,
+            slug=_free_root_slug(TEMPLATE_SLUG),
             intro="<p>Новости, публичные отчёты и контакты: {организация}. Вступайте в "
             "Профсоюз — вместе мы сильнее!</p>",
-        )
+        ),
+        clean=False,
     )
-    template.save_revision(log_action=False)
     for spec in DEFAULT_SECTIONS:
-        page = template.add_child(
-            instance=spec.model(
-                title=spec.title, slug=spec.slug, show_in_menus=True, live=False, **spec.fields
-            )
+        add_draft_child(
+            template,
+            spec.model(title=spec.title, slug=spec.slug, show_in_menus=True, **spec.fields),
+            clean=False,
         )
-        page.save_revision(log_action=False)
     network.site_template = template
     network.save(update_fields=["site_template"])
     return template
@@ -172,8 +172,17 @@ class TemplateSnapshot:
 
     @classmethod
     def take(cls):
+        """The template as it is now: kept in the process while its pages, their places and
+        their latest revisions stay the same (one query to tell), since reading every page's
+        draft is most of what onboarding one organization reads."""
         template = site_template()
         sources = Page.objects.descendant_of(template, inclusive=True).order_by("path")
+        fingerprint = tuple(
+            sources.values_list("pk", "path", "latest_revision_id", "latest_revision_created_at")
+        )
+        kept = _kept_snapshots.get(fingerprint)
+        if kept is not None:
+            return kept
         pages = [
             (
                 source.get_latest_revision_as_object(),
@@ -182,7 +191,18 @@ class TemplateSnapshot:
             )
             for source in sources.specific()
         ]
-        return cls(pages, any(_has_references(draft) for draft, _, _ in pages))
+        snapshot = cls(pages, any(_has_references(draft) for draft, _, _ in pages))
+        # A page without a revision is its own draft and may change with none: not kept.
+        if all(revision_id is not None for _, _, revision_id, _ in fingerprint):
+            _kept_snapshots.clear()
+            _kept_snapshots[fingerprint] = snapshot
+        return snapshot
+
+
+# The latest TemplateSnapshot by its pages' (id, path, latest revision and its time): revisions
+# are never changed, and the time tells apart revisions a rolled-back transaction gave the
+# same id. Copies are made from the snapshot's drafts, which are never changed themselves.
+_kept_snapshots = {}
 
 
 def _has_references(page):
@@ -229,7 +249,12 @@ def _copy_pages(template, organization, user):
 
 
 def _home_slug(organization):
-    base = (organization.full_hostname() or organization.code).replace(".", "-")[:200]
+    return _free_root_slug((organization.full_hostname() or organization.code).replace(".", "-"))
+
+
+def _free_root_slug(base):
+    """`base`, or `base-2`, `base-3`…: the first slug no page under the root has."""
+    base = base[:200]
     slug, n = base, 2
     while Page.objects.filter(depth=2, slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -202,6 +204,34 @@ class TestOnboardOne:
         school.refresh_from_db()
         copied = StandardPage.objects.child_of(school.home_page).get(slug="o-profsoyuze")
         assert f"Мы — {school.short_name}: защищаем права педагогов." in str(copied.body)
+
+    def test_an_edit_after_a_site_was_made_reaches_the_next_one(self, territorial, template):
+        # The first onboarding keeps the template's drafts in the process: a new revision of a
+        # template page must not be missed by the next one.
+        first = primary(territorial, "46-01-001")
+        onboarding.onboard(first)
+        about = StandardPage.objects.child_of(template).get(slug="o-profsoyuze")
+        about.body = [("paragraph", "<p>Новый текст о Профсоюзе.</p>")]
+        about.save_revision()
+        second = primary(territorial, "46-01-002")
+        onboarding.onboard(second)
+        first.refresh_from_db()
+        second.refresh_from_db()
+        body_of = lambda home: str(  # noqa: E731
+            StandardPage.objects.child_of(home).get(slug="o-profsoyuze").body
+        )
+        assert "Новый текст о Профсоюзе." not in body_of(first.home_page)
+        assert "Новый текст о Профсоюзе." in body_of(second.home_page)
+
+    def test_the_templates_drafts_are_read_once_for_many_sites(self, territorial, template):
+        onboarding.onboard(primary(territorial, "46-01-001"))
+        with CaptureQueriesContext(connection) as first:
+            onboarding.TemplateSnapshot.take()
+        onboarding._kept_snapshots.clear()  # noqa: SLF001
+        with CaptureQueriesContext(connection) as afresh:
+            onboarding.TemplateSnapshot.take()
+        assert len(first) < len(afresh)
+        assert len(first) <= 3  # the network settings, the template's root, its fingerprint
 
 
 class TestHostnames:
