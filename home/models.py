@@ -10,6 +10,7 @@ from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.listing import listing_slots, listing_values, parent_url, unrestricted, with_urls_below
 from home.prepared import Prepared
 from home.serving import ViewRestrictionsInOneQuery
+from home.site_roots import SiteRootDepth  # noqa: F401 (a model of this app)
 from news.flow import OrganizationsFeed, feeds_organizations, site_organization
 from news.models import NewsIndexPage, NewsPage
 from news.models.news_page import listing_under, load_for_cards

@@ -16,10 +16,11 @@ and `Page.get_url()` (which counts the sites, `site_count()`)."""
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import models
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
 
-from home.kept import kept_for_network
+from home.kept import invalidate, kept_for_network
 
 
 def site_root_paths_for(url_path):
@@ -41,15 +42,70 @@ def site_count():
 
 def root_depths():
     """The depths of the pages sites are rooted at, and of their translations (a site is
-    served in each language from its root page's translation, wherever that is)."""
+    served in each language from its root page's translation, wherever that is): kept in the
+    database (`SiteRootDepth`), since finding them joins every site's root to its
+    translations, a query that grows with the network, and every page's URL needs them."""
 
     def depths():
-        roots = Page.objects.filter(pk__in=Site.objects.values("root_page"))
-        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-            roots = Page.objects.filter(translation_key__in=roots.values("translation_key"))
-        return sorted(set(roots.values_list("depth", flat=True).order_by().distinct()))
+        known = sorted(SiteRootDepth.objects.values_list("depth", flat=True))
+        if not known and Site.objects.exists():  # sites made before the depths were kept
+            known = note_root_depths(Page.objects.all()) or []
+        return known
 
     return kept_for_network("site-root-depths", depths)
+
+
+class SiteRootDepth(models.Model):
+    """A depth of the page tree at which a site's root page, or a translation of one, is.
+    Added to as sites are made and such pages made or moved (`note_root_depths()`); a
+    depth no root is at any more stays, costing a URL one more candidate ancestor."""
+
+    depth = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        app_label = "home"
+
+    def __str__(self):
+        return str(self.depth)
+
+
+def note_root_depths(pages):
+    """Keep the depths of those of `pages` (a Page QuerySet) that are a site's root or a
+    translation of one; the depths known after (None when none of `pages` is such a page).
+    One query through indexes for a few pages that are none, two or three for a root;
+    renews the kept values when a depth is new (rare: sites are rooted at depth 2)."""
+    keys = Site.objects.filter(
+        root_page__translation_key__in=pages.values("translation_key")
+    ).values("root_page__translation_key")
+    found = set(
+        pages.filter(translation_key__in=keys).order_by().values_list("depth", flat=True).distinct()
+    )
+    if not found:
+        return None
+    known = set(SiteRootDepth.objects.values_list("depth", flat=True))
+    if found - known:
+        SiteRootDepth.objects.bulk_create(
+            [SiteRootDepth(depth=depth) for depth in sorted(found - known)],
+            ignore_conflicts=True,
+        )
+        invalidate()
+    return sorted(known | found)
+
+
+def site_saved(sender, instance, **kwargs):
+    """`post_save` of a Site: its root page's depth, and its translations'."""
+    note_root_depths(Page.objects.filter(pk=instance.root_page_id))
+
+
+def page_saved(sender, instance, created, raw=False, **kwargs):
+    """`post_save` of a new page: a translation of a site's root page (wagtail-localize)."""
+    if created and not raw and isinstance(instance, Page):
+        note_root_depths(Page.objects.filter(pk=instance.pk))
+
+
+def page_moved(sender, instance, **kwargs):
+    """`post_page_move`: a site's root, or a translation of one, anywhere in what moved."""
+    note_root_depths(Page.objects.descendant_of(instance, inclusive=True))
 
 
 def _ancestor_url_path(url_path, depth):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
 from home.models import StandardPage
+from home.site_roots import SiteRootDepth, root_depths
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
 
@@ -184,3 +185,28 @@ def test_a_slug_change_still_leaves_a_redirect(region, django_capture_on_commit_
     redirect = Redirect.objects.get(old_path="/o-nas")
     assert redirect.redirect_page_id == page.pk
     assert redirect.site_id == region["primary"].site_id
+
+
+def test_the_depths_sites_are_rooted_at_are_kept_not_searched(region):
+    """Finding them joins every site's root to its translations; a cold start reads the kept
+    depths instead, and a site rooted deeper, or a root moved, adds its depth."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert root_depths() == [2]
+    assert len(queries) == 1
+    assert "wagtailcore_page" not in queries[0]["sql"]
+    home = Page.objects.get(pk=region["primary"].home_page_id)
+    inner = add_published_child(home, StandardPage(title="Музей", slug="muzey"))
+    assert root_depths() == [2]  # a page made is no site's root
+    Site.objects.create(hostname="muzey.localhost", root_page=inner)
+    assert root_depths() == [2, 3]
+    deeper = add_published_child(inner, StandardPage(title="Зал", slug="zal"))
+    Page.objects.get(pk=region["other"].home_page_id).move(deeper, pos="last-child")
+    assert root_depths() == [2, 3, 5]
+
+
+def test_depths_are_found_again_for_sites_made_before_they_were_kept(region):
+    SiteRootDepth.objects.all().delete()
+    cache.clear()
+    assert root_depths() == [2]
+    assert list(SiteRootDepth.objects.values_list("depth", flat=True)) == [2]
