@@ -17,22 +17,28 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from wagtail.models import Page, Site
 from wagtail.models.sites import SiteRootPath
 
 from home.kept import invalidate, kept_for_network
 
 
-def site_root_paths_for(url_path):
+def site_root_paths_for(url_path, path=None):
     """Wagtail's `SiteRootPath`s of the sites a page at `url_path` belongs to (those whose root
     path starts its URL path), in the order `Site.get_site_root_paths()` lists them: one
     query for the chain of its ancestors at the depths sites are rooted at, kept under the
-    deepest of them (which determines the others)."""
-    prefixes = [_ancestor_url_path(url_path, depth) for depth in root_depths()]
-    prefixes = [prefix for prefix in prefixes if prefix is not None]
-    if not prefixes:
+    deepest of them (which determines the others). With the page's tree `path`, the
+    ancestors are read by their paths (an index; URL paths have none), else by URL path."""
+    depths = [depth for depth in root_depths() if _ancestor_url_path(url_path, depth) is not None]
+    if not depths:
         return ()
-    return tuple(kept_for_network(f"site-roots:{prefixes[-1]}", lambda: _roots_at(prefixes)))
+    prefixes = [_ancestor_url_path(url_path, depth) for depth in depths]
+    if path is not None:
+        ancestors = Q(path__in=[path[: depth * Page.steplen] for depth in depths])
+    else:
+        ancestors = Q(url_path__in=prefixes)
+    return tuple(kept_for_network(f"site-roots:{prefixes[-1]}", lambda: _roots_at(ancestors)))
 
 
 def site_count():
@@ -117,15 +123,13 @@ def _ancestor_url_path(url_path, depth):
     return "/" + "".join(f"{segment}/" for segment in segments[: depth - 1])
 
 
-def _roots_at(url_paths):
-    """The SiteRootPaths of the sites rooted at the pages at `url_paths` or, with
+def _roots_at(ancestors):
+    """The SiteRootPaths of the sites rooted at the `ancestors` (a condition on pages) or, with
     wagtail-localize, at a page they are translations of (Wagtail lists each site once for
     each translation of its root page), in Wagtail's order: by their root page's URL path,
     longest first, the default site first, then by hostname, in the database's collation as
     Wagtail sorts them; each site's translations in tree order. Two queries."""
-    roots = list(
-        Page.objects.filter(url_path__in=url_paths).select_related("locale").order_by("path")
-    )
+    roots = list(Page.objects.filter(ancestors).select_related("locale").order_by("path"))
     if not roots:
         return []
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):

@@ -86,11 +86,12 @@ def for_view(url_name, site):
 # --- The tags a change purges -----------------------------------------------------------------
 
 
-def site_of_path(url_path):
-    """The id of the site whose tree holds a page with `url_path`: of the sites rooted at its
-    ancestors (one per site and language, so translations find their site too), the nearest
-    (home/site_roots.py: not a scan of every site's root path)."""
-    roots = site_root_paths_for(url_path)
+def site_of_path(url_path, path=None):
+    """The id of the site whose tree holds a page with `url_path` (and tree `path`, when it is
+    still there): of the sites rooted at its ancestors (one per site and language, so
+    translations find their site too), the nearest (home/site_roots.py: not a scan of every
+    site's root path)."""
+    roots = site_root_paths_for(url_path, path)
     if not roots:
         return None
     return max(roots, key=lambda root: len(root.root_path)).site_id
@@ -113,7 +114,7 @@ def for_page_change(pages, with_referrers=True):
     site_ids = set()
     for page in pages:
         tags.add(page_tag(page.pk))
-        site_id = site_of_path(page.url_path)
+        site_id = site_of_path(page.url_path, page.path)
         if site_id is None:
             continue
         site_ids.add(site_id)

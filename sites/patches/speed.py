@@ -47,7 +47,8 @@ def find_site_roots_from_the_page():
             # Some of Wagtail reads every site's root paths from the request a URL was built
             # for (the redirects made on a slug change): given, but only read if asked for.
             setattr(cache_object, CACHED_ROOT_PATHS, SimpleLazyObject(Site.get_site_root_paths))
-        return site_root_paths_for(self.url_path)
+        # The tree path when loaded (listings defer it): the ancestors are found by it.
+        return site_root_paths_for(self.url_path, self.__dict__.get("path"))
 
     def get_url(self, request=None, current_site=None):
         # Wagtail 8's Page.get_url(), but the number of sites from site_count().

@@ -210,3 +210,13 @@ def test_depths_are_found_again_for_sites_made_before_they_were_kept(region):
     cache.clear()
     assert root_depths() == [2]
     assert list(SiteRootDepth.objects.values_list("depth", flat=True)) == [2]
+
+
+def test_a_cold_start_finds_a_pages_sites_by_tree_paths(region, client):
+    """URL paths have no index: looking the ancestors up by them read every page."""
+    for host in (region["primary"].site.hostname, region["regional"].site.hostname):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/", HTTP_HOST=host).status_code == 200
+        by_url_path = [query["sql"] for query in queries if '"url_path" IN' in query["sql"]]
+        assert by_url_path == []
