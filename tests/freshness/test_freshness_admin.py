@@ -398,6 +398,28 @@ def test_coverage_table_totals_and_export(admin_client, region):
     assert without == [("Код", "Территориальная организация"), ("46-03", "Горшеченская")]
 
 
+def test_coverage_pages_a_hundred_lines_with_the_total_last(admin_client, region):
+    regional = Organization.objects.get(kind=Organization.Kind.REGIONAL)
+    for number in range(100):
+        factories.OrganizationFactory(
+            kind="territorial",
+            code=f"46-9{number:02d}",
+            short_name=f"Я-{number:02d}",
+            parent=regional,
+        )
+    first = admin_client.get(COVERAGE_URL)
+    assert table(first).order[:3] == ["46-03", "46-01", "46-02"]
+    assert len(table(first).order) == 100
+    assert "Итого по области" not in first.text
+    last = admin_client.get(COVERAGE_URL, {"p": 2})
+    assert table(last).order == ["46-997", "46-998", "46-999"]
+    assert "Итого по области" in last.text
+    lines = list(
+        exported_xlsx(admin_client, COVERAGE_URL).worksheets[0].iter_rows(values_only=True)
+    )
+    assert len(lines) == 1 + 103 + 1  # the heading, every line, the total
+
+
 def test_coverage_for_a_territorial_editor_is_its_own_line(as_user, region):
     client = as_user(editor_of(region["ry"], "ry-boss"))
     response = client.get(COVERAGE_URL)
