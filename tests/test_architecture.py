@@ -13,7 +13,7 @@ PACKAGES = ["sites", "home", "news", "reports", "directory"]
 MAX_LINES = 450
 # Modules whose function-level imports are there for start-up order (AppConfig.ready and the
 # signal receivers it connects, which run before every model can be imported at the top).
-START_UP = {"sites.apps", "directory.apps"}
+START_UP = {"sites.apps", "directory.apps", "home.apps"}
 
 
 def _modules():

@@ -59,28 +59,55 @@ DEFAULT_SECTIONS = [
 ]
 
 
-def add_child(parent, page, *, clean=True):
+def add_child(parent, page, *, clean=True, path=None):
     """`parent.add_child(instance=page)`, optionally without `full_clean()`: for copies of
     pages that were validated when they were saved (the site template's), whose slugs are
-    unique under a parent made in the same step. Same path and numchild rules as treebeard."""
-    if clean:
+    unique under a parent made in the same step. Same path and numchild rules as treebeard.
+
+    `path`: a position reserved for the page beforehand (`reserved_paths()`), for pages
+    added under one parent by several processes at once: its `numchild` is then left to the
+    one who reserved (`count_children()`), since updating it would hold every other adder
+    until this transaction ends."""
+    if clean and path is None:
         return parent.add_child(instance=page)
     page.depth = parent.depth + 1
-    last = (
-        Page.objects.filter(path__startswith=parent.path, depth=page.depth)
-        .order_by("-path")
-        .only("path")
-        .first()
-    )
-    page.path = next_child_path(Page, parent, last)
-    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
-    parent.numchild += 1
+    if path is None:
+        last = (
+            Page.objects.filter(path__startswith=parent.path, depth=page.depth)
+            .order_by("-path")
+            .only("path")
+            .first()
+        )
+        page.path = next_child_path(Page, parent, last)
+        Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+        parent.numchild += 1
+    else:
+        page.path = path
     page._cached_parent_obj = parent
-    page.save(clean=False)
+    page.save(clean=clean)
     return page
 
 
-def add_published_child(parent, page, *, user=None, at=None, clean=True):
+def reserved_paths(model, parent, count):
+    """The tree paths of `count` new last children of `parent` (a Page or a Collection), in
+    order, for `add_child(path=…)` and the like; nothing is written."""
+    last = model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    last = last.order_by("-path").only("path").first()
+    paths = []
+    for _ in range(count):
+        path = next_child_path(model, parent, last)
+        paths.append(path)
+        last = model(path=path, depth=parent.depth + 1)
+    return paths
+
+
+def count_children(model, parent):
+    """Set `parent`'s numchild from its children (after adding with reserved paths)."""
+    children = model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    model.objects.filter(pk=parent.pk).update(numchild=children.count())
+
+
+def add_published_child(parent, page, *, user=None, at=None, clean=True, path=None):
     """Add a new page under `parent`, published at `at` (default: now), with one revision.
 
     Leaves the page as `save_revision().publish()` would, with one save of the page instead
@@ -90,7 +117,9 @@ def add_published_child(parent, page, *, user=None, at=None, clean=True):
     page.live = True
     page.has_unpublished_changes = False
     page.first_published_at = page.last_published_at = at
-    return _add_with_revision(parent, page, user=user, at=at, clean=clean, published=True)
+    return _add_with_revision(
+        parent, page, user=user, at=at, clean=clean, published=True, path=path
+    )
 
 
 def add_draft_child(parent, page, *, user=None, at=None, clean=True):
@@ -103,11 +132,11 @@ def add_draft_child(parent, page, *, user=None, at=None, clean=True):
     )
 
 
-def _add_with_revision(parent, page, *, user, at, clean, published):
+def _add_with_revision(parent, page, *, user, at, clean, published, path=None):
     page.owner = user
     page.latest_revision_created_at = at
     page.draft_title = page.title
-    add_child(parent, page, clean=clean)
+    add_child(parent, page, clean=clean, path=path)
     revision = Revision.objects.create(
         content_object=page,
         base_content_type=page.get_base_content_type(),

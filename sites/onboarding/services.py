@@ -209,22 +209,23 @@ def _has_references(page):
     return any(True for _ in extract_references(page))
 
 
-def copy_template_tree(organization, *, user=None, template=None):
-    """A published copy of the site template for `organization`, as a child of the root."""
+def copy_template_tree(organization, *, user=None, template=None, home_path=None):
+    """A published copy of the site template for `organization`, as a child of the root (at
+    `home_path` when one was reserved for it, `bulk.py`)."""
     template = template or TemplateSnapshot.take()
     # Copies of pages that reference nothing get no reference index rows: skip working that out
     # page by page. Search indexing is done for the whole tree at once, below.
     references = nullcontext() if template.has_references else disable_reference_index_auto_update()
     with references, per_save_indexing_paused(*{type(draft) for draft, _, _ in template.pages}):
-        new_pages = _copy_pages(template, organization, user)
+        new_pages = _copy_pages(template, organization, user, home_path)
     index_in_batches(list(new_pages.values()))
     return new_pages[template.pages[0][2]]
 
 
-def _copy_pages(template, organization, user):
+def _copy_pages(template, organization, user, home_path=None):
     now = timezone.now()
     new_pages = {}
-    for draft, parent_path, path in template.pages:
+    for draft, parent_path, source_path in template.pages:
         exclude = draft.default_exclude_fields_in_copy + draft.exclude_fields_in_copy
         copy, children = copy_unsaved(
             draft,
@@ -238,13 +239,15 @@ def _copy_pages(template, organization, user):
         if parent_path is None:
             copy.title = copy.draft_title = organization.short_name
             copy.slug = _home_slug(organization)
-            parent = Page.get_first_root_node()
+            parent, path = Page.get_first_root_node(), home_path
         else:
-            parent = new_pages[parent_path]
+            parent, path = new_pages[parent_path], None
         if isinstance(copy, ContactsPage):
             for name, value in organization.contact_defaults().items():
                 setattr(copy, name, value)
-        new_pages[path] = add_published_child(parent, copy, user=user, at=now, clean=False)
+        new_pages[source_path] = add_published_child(
+            parent, copy, user=user, at=now, clean=False, path=path
+        )
     return new_pages
 
 
@@ -261,11 +264,13 @@ def _free_root_slug(base):
     return slug
 
 
-def append_collection(name):
+def append_collection(name, path=None):
     """A new top-level collection, added last. `Collection.add_child()` keeps siblings sorted
     by name and so rewrites the path of every collection after the new one: with hundreds of
     organizations that is hundreds of UPDATEs per onboarding. The admin sorts them anyway."""
     root = Collection.get_first_root_node()
+    if path is not None:  # reserved beforehand (bulk.py), the root's numchild counted after
+        return Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
     last = Collection.objects.filter(depth=root.depth + 1).order_by("-path").first()
     path = next_child_path(Collection, root, last)
     collection = Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
@@ -320,12 +325,13 @@ def _bring_back_tree(home, result):
 
 
 @transaction.atomic
-def onboard(organization, *, hostname=None, editors=(), user=None, template=None):
+def onboard(organization, *, hostname=None, editors=(), user=None, template=None, slot=None):
     """Create (or complete) everything that follows from the registry for `organization`.
 
     Validates first and raises ValidationError with a one-line Russian message, changing
     nothing; otherwise all of it is one transaction. A bulk run passes one `template`
-    snapshot (TemplateSnapshot.take()) for all its organizations."""
+    snapshot (TemplateSnapshot.take()) for all its organizations, and with parallel workers
+    a `slot` (bulk.py): tree positions reserved for its home page and collection."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     emails = check_emails(editors)
     if hostname:
@@ -347,7 +353,12 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
     check_site_free(organization, full_hostname)
 
     if organization.home_page_id is None:
-        organization.home_page = copy_template_tree(organization, user=user, template=template)
+        organization.home_page = copy_template_tree(
+            organization,
+            user=user,
+            template=template,
+            home_path=slot.home_path if slot else None,
+        )
         result.created.append("дерево страниц из шаблона")
     elif organization.site_id is None:
         _bring_back_tree(organization.home_page, result)
@@ -366,7 +377,9 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
         result.created.append(f"сайт {site.root_url}/")
 
     if organization.collection_id is None:
-        collection = append_collection(editors_group_name(organization))
+        collection = append_collection(
+            editors_group_name(organization), path=slot.collection_path if slot else None
+        )
         organization.collection = collection
         result.created.append(f"коллекция «{collection.name}»")
 

@@ -376,6 +376,17 @@ class TestCommand:
             call_command("onboard_org", *args)
         assert snapshot() == before
 
+    def test_workers_are_a_number_for_a_bulk_run_on_postgresql(self, territorial):
+        before = snapshot()
+        with pytest.raises(CommandError, match="только вместе с --all-without-site"):
+            call_command("onboard_org", "46-01", "--workers", "2")
+        with pytest.raises(CommandError, match="от 1"):
+            call_command("onboard_org", "--all-without-site", "--workers", "0")
+        if connection.vendor == "sqlite":
+            with pytest.raises(CommandError, match="только на PostgreSQL"):
+                call_command("onboard_org", "--all-without-site", "--workers", "2")
+        assert snapshot() == before
+
     def test_an_organization_with_a_site_is_refused(self, territorial):
         call_command("onboard_org", "46-01", stdout=StringIO())
         before = snapshot()

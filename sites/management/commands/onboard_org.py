@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from directory.models import Organization
+from sites.onboarding import bulk
 from sites.onboarding import services as onboarding
 
 
@@ -26,14 +28,27 @@ class Command(BaseCommand):
         )
         parser.add_argument("--kind", choices=["primary", "territorial"])
         parser.add_argument("--parent", metavar="CODE", help="только подчинённые этой организации")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            metavar="N",
+            help="с --all-without-site: столько процессов сразу (только PostgreSQL)",
+        )
 
-    def handle(self, *args, code, hostname, editor, all_without_site, kind, parent, **options):
+    def handle(
+        self, *args, code, hostname, editor, all_without_site, kind, parent, workers, **options
+    ):
         if all_without_site == bool(code):
             raise CommandError("Укажите код организации или --all-without-site.")
+        if not all_without_site and (kind or parent or workers != 1):
+            raise CommandError("--kind, --parent и --workers — только вместе с --all-without-site.")
+        if workers < 1:
+            raise CommandError("--workers: число процессов, от 1.")
+        if workers > 1 and connection.vendor != "postgresql":
+            raise CommandError("Несколько процессов (--workers) — только на PostgreSQL.")
         if all_without_site:
-            return self.onboard_all(kind, parent)
-        if kind or parent:
-            raise CommandError("--kind и --parent — только вместе с --all-without-site.")
+            return self.onboard_all(kind, parent, workers)
         organization = Organization.objects.filter(code=code).first()
         if organization is None:
             raise CommandError(f"Организация с кодом «{code}» не найдена в реестре.")
@@ -57,24 +72,25 @@ class Command(BaseCommand):
         for user in result.invited:
             self.stdout.write(f"  приглашение отправлено: {user.email}")
 
-    def onboard_all(self, kind, parent_code):
+    def onboard_all(self, kind, parent_code, workers):
         parent = None
         if parent_code:
             parent = Organization.objects.filter(code=parent_code).first()
             if parent is None:
                 raise CommandError(f"Организация с кодом «{parent_code}» не найдена в реестре.")
         organizations = list(onboarding.without_site(kind=kind, parent=parent))
-        template = onboarding.TemplateSnapshot.take()
         failed = 0
-        for number, organization in enumerate(organizations, start=1):
-            try:
-                result = onboarding.onboard(organization, template=template)
-            except ValidationError as error:
+        outcomes = bulk.onboard_all(organizations, workers=workers)
+        for number, outcome in enumerate(outcomes, start=1):
+            if outcome.error:
                 failed += 1
-                self.stderr.write(f"{organization.code} {organization}: ошибка: {message(error)}")
+                self.stderr.write(f"{outcome.label}: ошибка: {outcome.error}")
                 continue
             self.stdout.write(f"[{number}/{len(organizations)}] ", ending="")
-            self.report(result)
+            self.stdout.write(self.style.SUCCESS(f"{outcome.label}: {outcome.url or '—'}"))
+            self.stdout.write(f"  создано: {'; '.join(outcome.created) or 'всё уже было на месте'}")
+            for email in outcome.invited:
+                self.stdout.write(f"  приглашение отправлено: {email}")
         self.stdout.write(f"Создано сайтов: {len(organizations) - failed}, ошибок: {failed}.")
         if failed:
             raise CommandError(f"Не удалось создать сайтов: {failed}.")

@@ -1,0 +1,125 @@
+"""Onboarding many organizations at once in parallel worker processes (PostgreSQL).
+
+Each organization is still onboarded by `onboard()`, in one transaction of its own. What
+workers would race for is reserved before they start:
+
+- **Tree paths.** A site's home page is a new last child of Wagtail's root, and its
+  collection one of the root collection; treebeard finds the next path from the last child
+  committed, so two transactions would pick the same one (and the root's `numchild`, which
+  each would update, would hold every other worker until the first one commits). Each
+  organization gets its paths here (`Slot`), the roots' `numchild` is counted once at the end.
+- **Hostnames.** A derived hostname is checked free, then taken: two organizations with the
+  same short name («ППО СОШ № 1» is in many districts) would pick the same one at once. Those
+  without a hostname get theirs in the registry first, one after the other, as onboarding
+  would derive it. Should a race still be lost (someone making a site in the admin meanwhile),
+  the loser's transaction fails on the unique hostname, changes nothing, and is tried again.
+
+A run is restartable: an organization that failed has no site and is taken by the next run
+(`without_site()`); paths reserved for it and left unused are a gap in the tree, which
+treebeard allows. SQLite has one writer at a time: there a run is serial.
+"""
+
+import multiprocessing
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, connections
+from wagtail.models import Collection, Page
+
+from directory.models import Organization
+from sites.network.building import count_children, reserved_paths
+from sites.onboarding.services import TemplateSnapshot, derive_hostname_label, onboard
+
+ATTEMPTS = 3  # a lost race for a hostname is retried: the next attempt picks another
+
+
+@dataclass(frozen=True)
+class Slot:
+    home_path: str
+    collection_path: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one organization: `url` of its site, or the Russian `error`."""
+
+    organization_id: int
+    label: str  # «code name»
+    url: str = ""
+    created: tuple = ()
+    invited: tuple = ()
+    error: str = ""
+
+
+def reserve_slots(count):
+    """`count` Slots after the last site's home page and the last collection."""
+    homes = reserved_paths(Page, Page.get_first_root_node(), count)
+    collections = reserved_paths(Collection, Collection.get_first_root_node(), count)
+    return [Slot(home, collection) for home, collection in zip(homes, collections, strict=True)]
+
+
+def reserve_hostnames(organizations):
+    """Give those of `organizations` without a hostname the one onboarding would derive, in
+    the registry (as onboarding writes it: no registry signals), one at a time."""
+    for organization in organizations:
+        if not organization.full_hostname():
+            organization.hostname = derive_hostname_label(organization)
+            Organization.objects.filter(pk=organization.pk).update(hostname=organization.hostname)
+
+
+def onboard_one(organization_id, *, template, slot=None):
+    """Onboard one organization, retrying a lost race; its Outcome (never raises for it)."""
+    organization = Organization.objects.get(pk=organization_id)
+    label = f"{organization.code} {organization}"
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            result = onboard(organization, template=template, slot=slot)
+            break
+        except ValidationError as error:
+            return Outcome(organization_id, label, error=" ".join(error.messages))
+        except IntegrityError as error:
+            if attempt == ATTEMPTS:
+                return Outcome(organization_id, label, error=f"не удалось: {error}")
+            organization = Organization.objects.get(pk=organization_id)
+    organization.refresh_from_db()
+    return Outcome(
+        organization_id,
+        label,
+        url=f"{organization.site.root_url}/" if organization.site_id else "",
+        created=tuple(result.created),
+        invited=tuple(user.email for user in result.invited),
+    )
+
+
+def onboard_all(organizations, *, workers=1):
+    """Onboard `organizations` (a list), yielding an Outcome for each as it is done, by
+    `workers` processes at once on PostgreSQL (one on SQLite)."""
+    template = TemplateSnapshot.take()
+    if workers <= 1 or len(organizations) <= 1 or connection.vendor != "postgresql":
+        for organization in organizations:
+            yield onboard_one(organization.pk, template=template)
+        return
+    reserve_hostnames(organizations)
+    slots = reserve_slots(len(organizations))
+    jobs = list(zip([org.pk for org in organizations], slots, strict=True))
+    global _template  # noqa: PLW0603 - inherited by the forked workers, not pickled
+    _template = template
+    connections.close_all()  # each worker opens its own connection
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(_work, jobs)
+    finally:
+        _template = None
+        count_children(Page, Page.get_first_root_node())
+        count_children(Collection, Collection.get_first_root_node())
+
+
+_template = None
+
+
+def _work(job):
+    organization_id, slot = job
+    try:
+        return onboard_one(organization_id, template=_template, slot=slot)
+    finally:
+        connections.close_all()
