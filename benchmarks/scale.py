@@ -8,7 +8,7 @@ is measured again in seconds by the code as it is now; a build is restartable. S
 for the network's shape (85 regions at 30,000) and what each figure measures.
 
     .venv/bin/python benchmarks/scale.py --sizes 300 3000 30000
-    .venv/bin/python benchmarks/scale.py --sizes 30000 --build-only   # build ahead, ~90 min
+    .venv/bin/python benchmarks/scale.py --sizes 30000 --build-only   # build ahead (2 workers)
     .venv/bin/python benchmarks/scale.py --sizes 300 3000 30000 --measure-only
 
 Each figure is the median server time of several requests (Django's test client: middleware,
@@ -49,11 +49,12 @@ GOALS = {
 }
 
 
-def run_size(size, runs, build_only, measure_only):
+def run_size(size, runs, build_only, measure_only, workers):
     """(sites built, {figure: (value, queries)}) of one size, from its own process."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "figures.json"
         command = [sys.executable, str(HERE / "scale_one.py"), str(size), "--runs", str(runs)]
+        command += ["--workers", str(workers)]
         command += ["--build-only"] if build_only else ["--json", str(out)]
         command += ["--measure-only"] if measure_only else []
         subprocess.run(command, check=True, env=os.environ)
@@ -89,6 +90,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--workers", type=int, default=2, help="onboarding processes of a build")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument(
         "--measure-only",
@@ -99,7 +101,7 @@ def main():
     args = parser.parse_args()
     results = {}
     for size in sorted(args.sizes):
-        sites, figures = run_size(size, args.runs, args.build_only, args.measure_only)
+        sites, figures = run_size(size, args.runs, args.build_only, args.measure_only, args.workers)
         results[sites] = figures
     if not args.build_only:
         print_table(results)

@@ -78,6 +78,7 @@ from news.models import NewsIndexPage, NewsPage  # noqa: E402
 from sites.freshness import summary as freshness_summary  # noqa: E402
 from sites.network.building import add_published_child  # noqa: E402
 from sites.network.roles import REGIONAL_ADMINS, ensure_regional_admins_group  # noqa: E402
+from sites.onboarding import bulk  # noqa: E402
 from sites.onboarding.services import onboard  # noqa: E402
 
 PREFIX = "SC"
@@ -129,9 +130,28 @@ def registry_entry(code, kind, parent, number):
     return Organization(code=code, kind=kind, parent=parent, **fields)
 
 
-def grow(total):
+def add_news(organization):
+    """Two news items on a new site (one flagged for the parent's flow), renewing its
+    freshness figures as publishing in the admin would."""
+    index = NewsIndexPage.objects.child_of(organization.home_page).first()
+    for number in range(2):
+        add_published_child(
+            index,
+            NewsPage(
+                title=f"Новость {number} — {organization.short_name}",
+                slug=f"novost-{number}",
+                lead="Коротко о событии.",
+                show_in_parent_feed=number == 0,
+            ),
+            clean=False,
+        )
+    freshness_summary.refresh([organization.pk])
+
+
+def grow(total, workers=1):
     """Enter the network of `total` organizations in the registry (what is missing of it),
-    and onboard every organization without a site, two news items on each new site."""
+    and onboard every organization without a site, two news items on each new site, by
+    `workers` processes at once (`onboard_org --workers`)."""
     have = dict(Organization.objects.values_list("code", "pk"))
     for code, kind, parent, number in plan(total):
         if code not in have:
@@ -145,22 +165,10 @@ def grow(total):
         key=lambda organization: (organization.code.split("-")[1][1:], order[organization.kind]),
     )
     started = time.perf_counter()
-    for done, organization in enumerate(pending, start=1):
-        onboard(organization)
-        organization.refresh_from_db()
-        index = NewsIndexPage.objects.child_of(organization.home_page).first()
-        for number in range(2):
-            add_published_child(
-                index,
-                NewsPage(
-                    title=f"Новость {number} — {organization.short_name}",
-                    slug=f"novost-{number}",
-                    lead="Коротко о событии.",
-                    show_in_parent_feed=number == 0,
-                ),
-                clean=False,
-            )
-        freshness_summary.refresh([organization.pk])  # as publishing in the admin would
+    outcomes = bulk.onboard_all(pending, workers=workers, then=add_news)
+    for done, outcome in enumerate(outcomes, start=1):
+        if outcome.error:
+            print(f"  {outcome.label}: {outcome.error}", flush=True)
         if done % 500 == 0 or done == len(pending):
             rate = done / (time.perf_counter() - started)
             print(f"  onboarded {done} of {len(pending)} ({rate:.1f} a second)", flush=True)
@@ -293,6 +301,7 @@ def main():
     parser.add_argument("size", type=int)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--workers", type=int, default=2, help="onboarding processes")
     parser.add_argument("--build-only", action="store_true", help="build, do not measure")
     parser.add_argument(
         "--measure-only", action="store_true", help="measure what is built (a build halfway)"
@@ -303,7 +312,7 @@ def main():
     print(f"{args.size:,} sites, database {connection.settings_dict['NAME']}", flush=True)
     started = time.perf_counter()
     if not args.measure_only:
-        grow(args.size)
+        grow(args.size, args.workers)
     built = Organization.objects.filter(site__isnull=False).count()
     print(f"  {built:,} sites built ({time.perf_counter() - started:,.0f} s this run)")
     if args.build_only:
