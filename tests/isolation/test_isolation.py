@@ -71,6 +71,8 @@ def pages(path):
 VIEWS = [
     # Pages
     View("explore", pages("{w.home.pk}/")),
+    # The root grouped by A's territorial organization: B's editor gets nothing of A's.
+    View("explore grouped by organization", pages("?organization={w.t.pk}")),
     View("page edit", pages("{w.news.pk}/edit/")),
     View("page preview", pages("{w.news.pk}/edit/preview/")),
     View("view draft", pages("{w.news.pk}/view_draft/")),

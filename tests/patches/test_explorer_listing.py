@@ -130,3 +130,30 @@ def chooser_listing(client):
     assert response.status_code == 200
     pages = [page.pk for page in response.context["pagination_page"]]
     return pages, any(EXPLORABLE_SUBQUERY in query["sql"] for query in queries)
+
+
+def test_the_explorer_groups_the_sites_by_the_registrys_tree(client, region):
+    """The Wagtail root holds every site's home page side by side; «Организация и
+    нижестоящие» lists those of an organization and of the organizations below it."""
+    client.force_login(user_in(ensure_regional_admins_group(), "regional"))
+    response = client.get("/admin/pages/")
+    assert "Организация и нижестоящие" in response.text  # a region's few: offered
+    homes = {key: region[key].home_page_id for key in region}
+    grouped, _ = listing(client, "/admin/pages/", {"organization": region["territorial"].pk})
+    assert sorted(grouped) == sorted([homes["territorial"], homes["primary"]])
+    whole, _ = listing(client, "/admin/pages/", {"organization": region["regional"].pk})
+    assert sorted(whole) == sorted(homes.values())
+
+
+def test_an_editor_groups_by_their_own_organization_only(client, region):
+    """Another organization's id in the filter is not a choice: nothing of its sites shows."""
+    editor = user_in(region["other"].editors_group, "editor-rylsk")
+    client.force_login(editor)
+    theirs = region["territorial"]
+    response = client.get(
+        f"/admin/pages/{Page.get_first_root_node().pk}/", {"organization": theirs.pk}, follow=True
+    )
+    assert response.status_code == 200
+    shown = [page.pk for page in response.context["object_list"]]
+    assert theirs.home_page_id not in shown and region["primary"].home_page_id not in shown
+    assert theirs.short_name not in response.text
