@@ -83,6 +83,16 @@ class OrganizationIndexView(generic.IndexView):
                     priority=5,
                 ),
             )
+        if instance.site_id and instance.kind != Organization.Kind.PRIMARY:
+            # The explorer's grouping (sites/patches/scoping.py): its site and those below.
+            buttons.append(
+                ListingButton(
+                    "Сайты организации и нижестоящих",
+                    url=f"{reverse('wagtailadmin_explore_root')}?organization={instance.pk}",
+                    icon_name="folder-open-inverse",
+                    priority=20,
+                )
+            )
         return buttons
 
     @cached_property

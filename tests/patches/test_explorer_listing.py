@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.admin.views.pages.listing import ExplorableIndexView, IndexView
 from wagtail.models import GroupPagePermission, Locale, Page
 from wagtail.query import PageQuerySet
@@ -157,3 +158,13 @@ def test_an_editor_groups_by_their_own_organization_only(client, region):
     shown = [page.pk for page in response.context["object_list"]]
     assert theirs.home_page_id not in shown and region["primary"].home_page_id not in shown
     assert theirs.short_name not in response.text
+
+
+def test_the_registry_list_links_an_organizations_sites_in_the_explorer(client, region):
+    client.force_login(user_in(ensure_regional_admins_group(), "regional"))
+    listing_html = client.get(reverse("organizations:index")).text
+    link = f"/admin/pages/?organization={region['territorial'].pk}"
+    assert link in listing_html
+    assert f"/admin/pages/?organization={region['primary'].pk}" not in listing_html
+    grouped, _ = listing(client, link)
+    assert region["primary"].home_page_id in grouped
