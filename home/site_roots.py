@@ -34,11 +34,18 @@ def site_root_paths_for(url_path, path=None):
     if not depths:
         return ()
     prefixes = [_ancestor_url_path(url_path, depth) for depth in depths]
-    if path is not None:
-        ancestors = Q(path__in=[path[: depth * Page.steplen] for depth in depths])
-    else:
-        ancestors = Q(url_path__in=prefixes)
-    return tuple(kept_for_network(f"site-roots:{prefixes[-1]}", lambda: _roots_at(ancestors)))
+
+    def roots():
+        if path is not None:
+            paths = [path[: depth * Page.steplen] for depth in depths]
+            found = _roots_at(Q(path__in=paths), url_paths=prefixes)
+            # None: an instance whose path is stale (a sibling moved before it) found other
+            # pages than its ancestors; its URL path decides then, as in Wagtail.
+            if found is not None:
+                return found
+        return _roots_at(Q(url_path__in=prefixes))
+
+    return tuple(kept_for_network(f"site-roots:{prefixes[-1]}", roots))
 
 
 def site_count():
@@ -100,7 +107,8 @@ def note_root_depths(pages):
 
 def site_saved(sender, instance, **kwargs):
     """`post_save` of a Site: its root page's depth, and its translations'."""
-    note_root_depths(Page.objects.filter(pk=instance.root_page_id))
+    root = Page.objects.filter(pk=instance.root_page_id)
+    note_root_depths(Page.objects.filter(translation_key__in=root.values("translation_key")))
 
 
 def page_saved(sender, instance, created, raw=False, **kwargs):
@@ -123,13 +131,16 @@ def _ancestor_url_path(url_path, depth):
     return "/" + "".join(f"{segment}/" for segment in segments[: depth - 1])
 
 
-def _roots_at(ancestors):
+def _roots_at(ancestors, url_paths=None):
     """The SiteRootPaths of the sites rooted at the `ancestors` (a condition on pages) or, with
     wagtail-localize, at a page they are translations of (Wagtail lists each site once for
     each translation of its root page), in Wagtail's order: by their root page's URL path,
     longest first, the default site first, then by hostname, in the database's collation as
-    Wagtail sorts them; each site's translations in tree order. Two queries."""
+    Wagtail sorts them; each site's translations in tree order. Two queries. With
+    `url_paths`, None unless the ancestors found are the pages at those URL paths."""
     roots = list(Page.objects.filter(ancestors).select_related("locale").order_by("path"))
+    if url_paths is not None and {root.url_path for root in roots} != set(url_paths):
+        return None
     if not roots:
         return []
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):

@@ -14,16 +14,20 @@ INDEX = "home_indexentry_object_id"
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON wagtailsearch_indexentry (object_id)"
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} "
+            "ON wagtailsearch_indexentry (object_id)"
         )
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
+    # Built without blocking writes to the search index while it is made (a deploy at size).
+    atomic = False
+
     dependencies = [
         ("home", "0005_page_depth_revision_index"),
         ("wagtailsearch", "0010_add_text_fields"),

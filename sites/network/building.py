@@ -3,7 +3,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
@@ -104,7 +105,8 @@ def reserved_paths(model, parent, count):
 def count_children(model, parent):
     """Set `parent`'s numchild from its children (after adding with reserved paths)."""
     children = model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-    model.objects.filter(pk=parent.pk).update(numchild=children.count())
+    count = children.order_by().values("depth").annotate(n=Count("pk")).values("n")
+    model.objects.filter(pk=parent.pk).update(numchild=Coalesce(Subquery(count), 0))
 
 
 def add_published_child(parent, page, *, user=None, at=None, clean=True, path=None):

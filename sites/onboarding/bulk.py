@@ -24,10 +24,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, connections
+from django.db.models import F, Q
 from wagtail.models import Collection, Page
 
 from directory.models import Organization
 from sites.network.building import count_children, reserved_paths
+from sites.network.rights import reconcile_rights
 from sites.onboarding.services import TemplateSnapshot, derive_hostname_label, onboard
 
 # A lost race (a hostname taken meanwhile, a right granted by the parent's run at once) or a
@@ -54,19 +56,37 @@ class Outcome:
 
 
 def reserve_slots(count):
-    """`count` Slots after the last site's home page and the last collection."""
-    homes = reserved_paths(Page, Page.get_first_root_node(), count)
-    collections = reserved_paths(Collection, Collection.get_first_root_node(), count)
-    return [Slot(home, collection) for home, collection in zip(homes, collections, strict=True)]
+    """`count` Slots after the last site's home page and the last collection. The roots'
+    `numchild` is raised by `count` at once (counted again when the run ends): a root that
+    looked childless would make treebeard give its next child the first path, taken."""
+    slots = []
+    for model in (Page, Collection):
+        root = model.get_first_root_node()
+        slots.append(reserved_paths(model, root, count))
+        model.objects.filter(pk=root.pk).update(numchild=F("numchild") + count)
+    return [Slot(home, collection) for home, collection in zip(*slots, strict=True)]
 
 
 def reserve_hostnames(organizations):
     """Give those of `organizations` without a hostname the one onboarding would derive, in
-    the registry (as onboarding writes it: no registry signals), one at a time."""
+    the registry (as onboarding writes it: no registry signals), one at a time; the ids of
+    those given one (taken back if their onboarding fails: `release_hostname()`). Only those
+    onboarding can take: a primary or territorial organization needs its parent."""
+    reserved = set()
     for organization in organizations:
-        if not organization.full_hostname():
-            organization.hostname = derive_hostname_label(organization)
-            Organization.objects.filter(pk=organization.pk).update(hostname=organization.hostname)
+        if organization.full_hostname():
+            continue
+        if organization.kind != Organization.Kind.REGIONAL and not organization.parent_id:
+            continue
+        organization.hostname = derive_hostname_label(organization)
+        Organization.objects.filter(pk=organization.pk).update(hostname=organization.hostname)
+        reserved.add(organization.pk)
+    return reserved
+
+
+def release_hostname(organization_id):
+    """Onboarding failed: the registry entry goes back to having no hostname."""
+    Organization.objects.filter(pk=organization_id, site__isnull=True).update(hostname="")
 
 
 def onboard_one(organization_id, *, template, slot=None, then=None):
@@ -84,6 +104,7 @@ def onboard_one(organization_id, *, template, slot=None, then=None):
             if attempt == ATTEMPTS:
                 return Outcome(organization_id, label, error=f"не удалось: {error}")
             organization = Organization.objects.get(pk=organization_id)
+            slot = None  # in case the race was for its reserved path: found afresh
     organization.refresh_from_db()
     if then is not None:
         then(organization)
@@ -104,19 +125,38 @@ def onboard_all(organizations, *, workers=1, then=None):
         for organization in organizations:
             yield onboard_one(organization.pk, template=template, then=then)
         return
-    reserve_hostnames(organizations)
-    slots = reserve_slots(len(organizations))
-    jobs = list(zip([org.pk for org in organizations], slots, strict=True))
+    reserved = reserve_hostnames(organizations)
+    jobs = list(
+        zip([org.pk for org in organizations], reserve_slots(len(organizations)), strict=True)
+    )
     global _job  # noqa: PLW0603 - inherited by the forked workers, not pickled
     _job = {"template": template, "then": then}
     connections.close_all()  # each worker opens its own connection
+    done = []
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap_unordered(_work, jobs)
+            for outcome in pool.imap_unordered(_work, jobs):
+                if outcome.error and outcome.organization_id in reserved:
+                    release_hostname(outcome.organization_id)
+                done.append(outcome.organization_id)
+                yield outcome
     finally:
         _job = None
         count_children(Page, Page.get_first_root_node())
         count_children(Collection, Collection.get_first_root_node())
+        reconcile_territorial_rights(done)
+
+
+def reconcile_territorial_rights(organization_ids):
+    """A territorial organization and a primary of it onboarded at once each read the other
+    as without a site, and its group would miss its rights on that primary's site: the
+    territorial organizations of the run, and the parents of its primaries, are reconciled
+    once every worker is done."""
+    territorials = Organization.objects.filter(kind=Organization.Kind.TERRITORIAL).filter(
+        Q(pk__in=organization_ids) | Q(children__pk__in=organization_ids)
+    )
+    for territorial in territorials.distinct().select_related("editors_group", "site"):
+        reconcile_rights(territorial)
 
 
 _job = None

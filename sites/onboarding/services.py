@@ -192,8 +192,12 @@ class TemplateSnapshot:
             for source in sources.specific()
         ]
         snapshot = cls(pages, any(_has_references(draft) for draft, _, _ in pages))
-        # A page without a revision is its own draft and may change with none: not kept.
-        if all(revision_id is not None for _, _, revision_id, _ in fingerprint):
+        # Not kept: a page without a revision (it is its own draft and may change with none),
+        # and drafts that refer to images, documents or pages (one deleted meanwhile changes
+        # the page, not its revision: a kept draft would hold the lost reference).
+        if not snapshot.has_references and all(
+            revision_id is not None for _, _, revision_id, _ in fingerprint
+        ):
             _kept_snapshots.clear()
             _kept_snapshots[fingerprint] = snapshot
         return snapshot

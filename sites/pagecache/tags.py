@@ -114,7 +114,7 @@ def for_page_change(pages, with_referrers=True):
     site_ids = set()
     for page in pages:
         tags.add(page_tag(page.pk))
-        site_id = site_of_path(page.url_path, page.path)
+        site_id = site_of_path(page.url_path, page.__dict__.get("path"))
         if site_id is None:
             continue
         site_ids.add(site_id)
@@ -144,7 +144,7 @@ def for_media_change(obj):
     """An image or a document changed (its title, file or focal point): the pages showing it,
     with their listings (a news card shows its image) and flows."""
     page_ids = [int(tag[1:]) for tag in referrers_of([obj])]
-    pages = list(Page.objects.filter(pk__in=page_ids).only("pk", "url_path", "depth"))
+    pages = list(Page.objects.filter(pk__in=page_ids).only("pk", "path", "url_path", "depth"))
     return for_page_change(pages, with_referrers=False) if pages else set()
 
 

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, GroupPagePermission, Page, Site
 
 from directory.models import Organization
 from tests.transactional import _migrated_rows_back  # noqa: F401
@@ -45,6 +45,15 @@ def test_two_workers_build_every_site_whole_with_a_consistent_tree():
         assert organization.collection_id and organization.editors_group_id
     assert Page.find_problems() == NO_PROBLEMS
     assert Collection.find_problems() == NO_PROBLEMS
+    # The territorial organization's editors have their rights on every primary's site,
+    # whichever of the two was onboarded first.
+    territorial.refresh_from_db()
+    for organization in organizations:
+        if organization.parent_id == territorial.pk:
+            rights = GroupPagePermission.objects.filter(
+                group=territorial.editors_group, page=organization.home_page
+            )
+            assert rights.filter(permission__codename="publish_page").exists(), organization.code
     # Pages and collections are added the usual way afterwards, after the new ones.
     root = Page.get_first_root_node()
     page = root.add_child(instance=Page(title="После", slug="posle"))
