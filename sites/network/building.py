@@ -73,13 +73,7 @@ def add_child(parent, page, *, clean=True, path=None):
         return parent.add_child(instance=page)
     page.depth = parent.depth + 1
     if path is None:
-        last = (
-            Page.objects.filter(path__startswith=parent.path, depth=page.depth)
-            .order_by("-path")
-            .only("path")
-            .first()
-        )
-        page.path = next_child_path(Page, parent, last)
+        page.path = reserved_paths(Page, parent, 1)[0]
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
         parent.numchild += 1
     else:

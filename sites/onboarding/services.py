@@ -33,7 +33,12 @@ from directory.models import ContactsPage, DirectoryPage, Organization, validate
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 from sites.freshness import summary as freshness_summary
-from sites.network.building import DEFAULT_SECTIONS, add_draft_child, add_published_child
+from sites.network.building import (
+    DEFAULT_SECTIONS,
+    add_draft_child,
+    add_published_child,
+    reserved_paths,
+)
 from sites.network.models import NetworkSettings
 from sites.network.rights import (
     EDITOR_GLOBAL_PERMISSIONS,
@@ -43,7 +48,7 @@ from sites.network.rights import (
     reconcile_rights,
 )
 from sites.onboarding.invitations import check_emails, editor_account, send_invitation
-from sites.patches.internals import copy_unsaved, extract_references, next_child_path
+from sites.patches.internals import copy_unsaved, extract_references
 
 TEMPLATE_TITLE = "Шаблон сайта"
 TEMPLATE_SLUG = "shablon-sayta"
@@ -273,13 +278,11 @@ def append_collection(name, path=None):
     by name and so rewrites the path of every collection after the new one: with hundreds of
     organizations that is hundreds of UPDATEs per onboarding. The admin sorts them anyway."""
     root = Collection.get_first_root_node()
-    if path is not None:  # reserved beforehand (bulk.py), the root's numchild counted after
-        return Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
-    last = Collection.objects.filter(depth=root.depth + 1).order_by("-path").first()
-    path = next_child_path(Collection, root, last)
-    collection = Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
-    Collection.objects.filter(pk=root.pk).update(numchild=F("numchild") + 1)
-    return collection
+    if path is None:
+        path = reserved_paths(Collection, root, 1)[0]
+        Collection.objects.filter(pk=root.pk).update(numchild=F("numchild") + 1)
+    # else reserved beforehand (bulk.py): the root's numchild is counted after the run
+    return Collection.objects.create(name=name, path=path, depth=root.depth + 1, numchild=0)
 
 
 # The reconcile step --------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def grouping_organizations(request):
 
 def sites_of_organization(pages, name, organization):
     """The home pages of `organization`'s site and of the sites of the organizations below
-    it (and their translations), by the prefix of their paths' index."""
+    it (and their translations), by their tree paths."""
     if not organization:
         return pages
     homes = home_paths_below(organization, own_site=True, translations=True)

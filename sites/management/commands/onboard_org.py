@@ -65,12 +65,19 @@ class Command(BaseCommand):
     def report(self, result):
         organization = result.organization
         organization.refresh_from_db()
-        url = f"{organization.site.root_url}/" if organization.site_id else "—"
-        made = "; ".join(result.created) or "всё уже было на месте"
-        self.stdout.write(self.style.SUCCESS(f"{organization.code} {organization}: {url}"))
-        self.stdout.write(f"  создано: {made}")
-        for user in result.invited:
-            self.stdout.write(f"  приглашение отправлено: {user.email}")
+        url = f"{organization.site.root_url}/" if organization.site_id else ""
+        self.report_site(
+            f"{organization.code} {organization}",
+            url,
+            result.created,
+            [user.email for user in result.invited],
+        )
+
+    def report_site(self, label, url, created, invited):
+        self.stdout.write(self.style.SUCCESS(f"{label}: {url or '—'}"))
+        self.stdout.write(f"  создано: {'; '.join(created) or 'всё уже было на месте'}")
+        for email in invited:
+            self.stdout.write(f"  приглашение отправлено: {email}")
 
     def onboard_all(self, kind, parent_code, workers):
         parent = None
@@ -87,10 +94,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{outcome.label}: ошибка: {outcome.error}")
                 continue
             self.stdout.write(f"[{number}/{len(organizations)}] ", ending="")
-            self.stdout.write(self.style.SUCCESS(f"{outcome.label}: {outcome.url or '—'}"))
-            self.stdout.write(f"  создано: {'; '.join(outcome.created) or 'всё уже было на месте'}")
-            for email in outcome.invited:
-                self.stdout.write(f"  приглашение отправлено: {email}")
+            self.report_site(outcome.label, outcome.url, outcome.created, outcome.invited)
         self.stdout.write(f"Создано сайтов: {len(organizations) - failed}, ошибок: {failed}.")
         if failed:
             raise CommandError(f"Не удалось создать сайтов: {failed}.")
