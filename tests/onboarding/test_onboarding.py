@@ -21,7 +21,7 @@ from wagtail.models import (
 )
 
 from directory.models import ContactsPage, Organization, validate_hostname
-from home.models import StandardPage
+from home.models import HomePage, StandardPage
 from sites.onboarding import services as onboarding
 
 from .. import factories
@@ -449,3 +449,17 @@ def test_references_in_the_template_are_indexed_for_each_copy(territorial, templ
     school.refresh_from_db()
     usage = ReferenceIndex.get_references_to(image).group_by_source_object()
     assert school.home_page.pk in [source.pk for source, _ in usage]
+
+
+def test_a_template_that_refers_to_an_image_is_read_afresh_for_each_site(territorial, template):
+    """A deleted image changes the template page, not its revision: a kept draft would copy
+    the lost reference (a foreign key error on the next site)."""
+    image = factories.ImageFactory(title="Эмблема")
+    template.image = image
+    template.save_revision()
+    onboarding.onboard(primary(territorial, "46-01-001"))
+    image.delete()
+    school = primary(territorial, "46-01-002")
+    onboarding.onboard(school)
+    school.refresh_from_db()
+    assert HomePage.objects.get(pk=school.home_page_id).image_id is None
