@@ -18,6 +18,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from directory.models import ContactsPage, Organization
+from home.kept import kept_for_network
 from sites.freshness import status as freshness
 from sites.freshness.coverage import coverage
 from sites.freshness.public_reports import default_report_year
@@ -290,6 +291,26 @@ def overview_section(organizations, *, heading, now, territorial=None):
     }
 
 
+def network_overview(now, thresholds):
+    """The whole network's overview section (None without organizations), kept until the
+    next generation (home/kept.py: any publish, registry or site change, and every renewal of
+    the kept figures, sites/freshness/summary.py) and the next local day: it is the same for
+    every network admin, and counting 30,000 organizations by status is four scans of them."""
+
+    def build():
+        organizations = Organization.objects.all()
+        if not organizations.exists():
+            return None
+        return overview_section(organizations, heading="Все организации", now=now)
+
+    today = freshness.today_of(now)
+    name = (
+        f"freshness-overview:{today.isoformat()}:{thresholds.current_days}:"
+        f"{thresholds.stale_days}:{thresholds.news_days}"
+    )
+    return kept_for_network(name, build)
+
+
 # The panel -----------------------------------------------------------------------------------
 
 
@@ -310,10 +331,8 @@ class FreshnessPanel(Component):
         thresholds = freshness.Thresholds.from_settings()
         report_year = default_report_year(now)
         if self.full_access:
-            organizations = Organization.objects.all()
-            if not organizations.exists():
-                return []
-            return [overview_section(organizations, heading="Все организации", now=now)]
+            network = network_overview(now, thresholds)
+            return [network] if network is not None else []
         own_rows = freshness.freshness_rows(
             Organization.objects.filter(pk__in=[org.pk for org in self.own]), now=now
         )

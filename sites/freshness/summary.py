@@ -19,6 +19,7 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from directory.models import ContactsPage, Organization
+from home.kept import invalidate
 from news.models import NewsPage
 from reports.models import PublicReportPage
 from sites.freshness.models import SiteFreshness, SiteNewsDay
@@ -100,6 +101,8 @@ def refresh(organizations=None):
         days += [SiteNewsDay(organization_id=pk, date=d, count=n) for d, n in news_days.items()]
     SiteFreshness.objects.bulk_create(summaries, batch_size=BATCH)
     SiteNewsDay.objects.bulk_create(days, batch_size=BATCH)
+    # What was kept of the figures (the admin home's network overview) is renewed.
+    invalidate()
     return len(summaries)
 
 

@@ -273,6 +273,36 @@ def test_network_admins_home_counts_organizations_not_every_page(client, region)
     assert root_link.format(school.site.root_page_id) in html, "an editor's pages are counted"
 
 
+def test_network_overview_is_counted_once_until_something_changes(client, region, monkeypatch):
+    """The network admins' overview (four scans of every organization at the national size)
+    is kept for every network admin until a publish, a registry change or the next day."""
+    first, second = regional_admin(), regional_admin("regional-admin-2")
+    html, _ = dashboard(client, first)
+    assert status_count(html, "пуст") == [1]
+    client.force_login(second)
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(HOME).text
+    organization_scans = [q for q in queries if "directory_organization" in q["sql"]]
+    assert not organization_scans, [q["sql"][:120] for q in organization_scans]
+    assert status_count(html, "пуст") == [1], "another admin is shown the same counts"
+
+    publish_news(region["ry"], NOW - datetime.timedelta(days=1))  # «Рыльская» is no more empty
+    html, _ = dashboard(client, second)
+    assert status_count(html, "пуст") == [0]
+    assert status_count(html, "актуален") == [3]
+
+    Organization.objects.filter(pk=region["ry"].pk).update(short_name="Рыльская районная")
+    summary.refresh([region["ry"].pk])  # written past the signals, then the figures renewed
+    html, _ = dashboard(client, second)
+    assert "Рыльская районная" in html
+
+    # The day after the next 30 days, the sites current today are aging.
+    monkeypatch.setattr(freshness, "current_time", lambda: NOW + datetime.timedelta(days=31))
+    html, _ = dashboard(client, second)
+    assert status_count(html, "актуален") == [0]
+
+
 def test_primary_editor_sees_its_own_site_and_what_is_missing(client, region):
     html, panel = dashboard(client, editor_of(region["school"], "school-editor"))
     assert panel is not None
