@@ -26,6 +26,15 @@ class Link:
     url_path: str
 
 
+def _content_type_id(app_label, model):
+    """A page type's content type id, by name: the page apps above the registry are not
+    imported here (ContentType's manager keeps it in the process after the first query)."""
+    try:
+        return ContentType.objects.get_by_natural_key(app_label, model).pk
+    except ContentType.DoesNotExist:
+        return None
+
+
 def _url(page, site):
     """The page's URL as seen from `site` (relative there), as `{% pageurl %}` gives it."""
     url = page.get_url(current_site=site)
@@ -73,7 +82,7 @@ class SiteChrome:
             .exclude(pk=self.root_page.pk)
             .exists()
         )
-        self.tagline = ""
+        self.tagline = self.metrica_counter = self.policy_url = ""
         self.logo = None  # (url, width, height) of the logo's rendition
         self.root_url = self.contacts_url = ""
         self.children = {}
@@ -93,15 +102,19 @@ class SiteChrome:
                 .only("title", "url_path", "slug", "show_in_menus", "content_type")
             )
             self.sections = []
+            policy_type = _content_type_id("privacy", "privacypolicypage")
             for page in children:
                 self.children[page.slug] = (page.pk, page.content_type_id)
                 if page.show_in_menus and page.unrestricted:
                     self.sections.append(Link(page.pk, page.title, _url(page, site), page.url_path))
+                if page.content_type_id == policy_type and page.unrestricted:
+                    self.policy_url = _url(page, site)  # linked from every footer
             # The network's branding setting, found by name (the registry sits below the network).
             branding_model = settings_registry.get_by_natural_key("sites", "sitebranding")
             branding = branding_model.objects.filter(site=site).select_related("logo").first()
             if branding is not None:
                 self.tagline = branding.tagline
+                self.metrica_counter = branding.metrica_counter
                 if branding.logo is not None:
                     rendition = branding.logo.get_rendition("height-80|format-webp")
                     self.logo = (rendition.url, rendition.width, rendition.height)

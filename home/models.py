@@ -44,6 +44,8 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
         "reports.ReportIndexPage",
         "directory.ContactsPage",
         "directory.DirectoryPage",
+        "privacy.PrivacyPolicyPage",
+        "webforms.FormPage",
     ]
     template = "home/home_page.html"
 
@@ -139,7 +141,7 @@ class StandardPage(ViewRestrictionsInOneQuery, Page):
     search_fields = [*Page.search_fields, index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "webforms.FormPage"]
     template = "home/standard_page.html"
 
     class Meta:

@@ -16,6 +16,7 @@ class SitesConfig(AppConfig):
         from sites.freshness import summary as freshness_summary
         from sites.network import signals  # noqa: F401 (connects the receivers)
         from sites.network.roles import on_post_migrate
+        from sites.onboarding.pages import complete_sites
         from sites.pagecache import signals as pagecache_signals
         from sites.patches import registry
 
@@ -25,6 +26,7 @@ class SitesConfig(AppConfig):
 
         post_migrate.connect(on_post_migrate, sender=self)
         post_migrate.connect(freshness_summary.fill_if_missing, sender=self)
+        post_migrate.connect(complete_sites, sender=self)
 
 
 class UsersConfig(WagtailUsersAppConfig):

@@ -1,7 +1,8 @@
 """The network's settings: one for the whole network, one per site."""
 
+from django.core.validators import RegexValidator
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting, register_setting
 
 
@@ -42,7 +43,21 @@ class SiteBranding(BaseSiteSetting):
         related_name="+",
     )
 
-    panels = [FieldPanel("tagline"), FieldPanel("logo")]
+    metrica_counter = models.CharField(
+        "счётчик Яндекс Метрики",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{1,12}$", "Номер счётчика — только цифры (до 12).")],
+        help_text="Номер счётчика. Пусто — статистика не собирается. Счётчик загружается "
+        "только у посетителей, согласившихся на файлы cookie, и назван в политике обработки "
+        "персональных данных.",
+    )
+
+    panels = [
+        FieldPanel("tagline"),
+        FieldPanel("logo"),
+        MultiFieldPanel([FieldPanel("metrica_counter")], "Статистика посещений"),
+    ]
 
     class Meta:
         verbose_name = "оформление сайта"

@@ -29,7 +29,7 @@ from wagtail.models import (
 )
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from directory.models import ContactsPage, DirectoryPage, Organization, validate_hostname
+from directory.models import ContactsPage, Organization, validate_hostname
 from home.models import HomePage
 from home.search_index import index_in_batches, per_save_indexing_paused
 from sites.freshness import summary as freshness_summary
@@ -48,6 +48,7 @@ from sites.network.rights import (
     reconcile_rights,
 )
 from sites.onboarding.invitations import check_emails, editor_account, send_invitation
+from sites.onboarding.pages import ensure_directory_page, ensure_policy_page
 from sites.patches.internals import copy_unsaved, extract_references
 
 TEMPLATE_TITLE = "Шаблон сайта"
@@ -300,29 +301,6 @@ def ensure_editors_group(organization, result):
     return group
 
 
-DIRECTORY_PAGE_TITLE = "Организации профсоюза"
-DIRECTORY_PAGE_SLUG = "organizatsii"
-
-
-def ensure_directory_page(organization, result, *, user=None):
-    """Regional and territorial sites list the organizations below them: a published
-    `DirectoryPage` under the home page, made once. Its content comes from the registry at
-    request time, so there is nothing to keep in step; one that exists, live or not, is left
-    as the editors keep it. Not in the site template: primary organizations have none."""
-    if organization.kind == Organization.Kind.PRIMARY or organization.home_page_id is None:
-        return
-    home = organization.home_page
-    if DirectoryPage.objects.child_of(home).exists():
-        return
-    taken = set(home.get_children().values_list("slug", flat=True))
-    slug, n = DIRECTORY_PAGE_SLUG, 2
-    while slug in taken:
-        slug, n = f"{DIRECTORY_PAGE_SLUG}-{n}", n + 1
-    page = DirectoryPage(title=DIRECTORY_PAGE_TITLE, slug=slug, show_in_menus=True)
-    add_published_child(home, page, user=user)
-    result.created.append(f"страница «{DIRECTORY_PAGE_TITLE}»")
-
-
 def _bring_back_tree(home, result):
     """Publish again what offboarding took off line (pages that had been published)."""
     tree = Page.objects.descendant_of(home, inclusive=True)
@@ -370,6 +348,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
     elif organization.site_id is None:
         _bring_back_tree(organization.home_page, result)
     ensure_directory_page(organization, result, user=user)
+    ensure_policy_page(organization, result, user=user)
 
     if organization.site_id is None:
         site = Site.objects.create(

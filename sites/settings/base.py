@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "news",
     "reports",
     "directory",
+    "privacy",
+    "webforms",
     "sites",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -271,6 +273,8 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Counts the pixels of every frame of an animated image (sites/isolation/odd_input.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "sites.isolation.odd_input.ImageForm"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# No foreign services (152-ФЗ): Gravatar would send a hash of every editor's e-mail abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Freshness thresholds, in days.
 FRESHNESS_CURRENT_DAYS = int(env("FRESHNESS_CURRENT_DAYS", "30"))

@@ -29,6 +29,7 @@ from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.timezone import now
+from wagtail.contrib.forms.models import FormSubmission
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images.models import Image
@@ -40,6 +41,7 @@ from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from sites.network.roles import REGIONAL_ADMINS
 from sites.onboarding import services as onboarding
+from webforms.models import FormField, FormPage
 
 from .. import factories
 
@@ -394,6 +396,50 @@ VIEWS = [
         lambda w: "/admin/reports/page-types-usage/results/",
         who="admin",
     ),
+    # Form submissions (personal data): A's own editors and the network admins only, not even
+    # the territorial organization's editors (sites/isolation/forms.py)
+    View(
+        "forms index", lambda w: "/admin/forms/", listing=True, who="owner", shows="secret-a-form"
+    ),
+    View(
+        "form submissions",
+        lambda w: f"/admin/forms/submissions/{w.form.pk}/",
+        who="owner",
+        shows="secret-a-answer",
+    ),
+    View(
+        "form submissions export",
+        lambda w: f"/admin/forms/submissions/{w.form.pk}/?export=csv",
+        who="owner",
+        shows="secret-a-answer",
+    ),
+    View(
+        "form submissions delete",
+        lambda w: (
+            f"/admin/forms/submissions/{w.form.pk}/delete/?selected-submissions={w.submission.pk}"
+        ),
+        who="owner",
+    ),
+    View(
+        "form submissions delete (POST)",
+        lambda w: (
+            f"/admin/forms/submissions/{w.form.pk}/delete/?selected-submissions={w.submission.pk}"
+        ),
+        method="post",
+        who="owner",
+    ),
+    View(
+        "form results",
+        lambda w: f"/admin/forms/results/{w.form.pk}/",
+        who="owner",
+        shows="secret-a-answer",
+    ),
+    View(
+        "form results by admin",
+        lambda w: f"/admin/forms/results/{w.form.pk}/",
+        who="admin",
+        shows="secret-a-answer",
+    ),
     # Admin API
     View(
         "API pages",
@@ -496,6 +542,14 @@ def build_world():
     document.tags.add("secret-a-doctag")
     news.tags.add("secret-a-newstag")
     news.save()
+    form = home.add_child(instance=FormPage(title="secret-a-form", slug="secret-a-form"))
+    question = FormField.objects.create(
+        page=form, label="Вопрос", field_type="radio", choices="secret-a-answer\nдругое"
+    )
+    form.save_revision(user=editor_a).publish(user=editor_a)
+    submission = FormSubmission.objects.create(
+        page=form, form_data={question.clean_name: "secret-a-answer"}
+    )
 
     return SimpleNamespace(
         t=t,
@@ -520,6 +574,8 @@ def build_world():
         about_en=about_en,
         about_source=about_source,
         about_translation=about_translation,
+        form=form,
+        submission=submission,
         editor_a=editor_a,
         editor_b=editor_b,
         editor_t=editor_t,
@@ -577,6 +633,7 @@ def state():
         list(
             get_document_model().objects.order_by("pk").values_list("pk", "title", "collection_id")
         ),
+        FormSubmission.objects.count(),
     )
 
 

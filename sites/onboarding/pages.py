@@ -1,0 +1,70 @@
+"""Pages every site of a kind has that are not copied from the site template: made once by
+onboarding under the home page, then left as the editors keep them (live or not). Their
+content comes from the registry when they are served, so there is nothing to keep in step."""
+
+from django.db import transaction
+
+from directory.models import DirectoryPage, Organization
+from privacy.models import POLICY_SLUG, POLICY_TITLE, PrivacyPolicyPage
+from sites.network.building import add_published_child
+
+DIRECTORY_PAGE_TITLE = "Организации профсоюза"
+DIRECTORY_PAGE_SLUG = "organizatsii"
+
+
+def _ensure_child(home, page, result, user):
+    """Publish `page` under `home` unless a page of its type is there, on a free slug."""
+    if type(page).objects.child_of(home).exists():
+        return False
+    taken = set(home.get_children().values_list("slug", flat=True))
+    base, n = page.slug, 2
+    while page.slug in taken:
+        page.slug, n = f"{base}-{n}", n + 1
+    # Dated as the site's launch: a page the platform adds is not an update by its editors
+    # (sites/freshness/), whether the site is new or made years ago.
+    add_published_child(home, page, user=user, at=home.first_published_at)
+    result.created.append(f"страница «{page.title}»")
+    return True
+
+
+def ensure_directory_page(organization, result, *, user=None):
+    """Regional and territorial sites list the organizations below them (`DirectoryPage`, in
+    the menu). Primary organizations have none."""
+    if organization.kind == Organization.Kind.PRIMARY or organization.home_page_id is None:
+        return
+    page = DirectoryPage(title=DIRECTORY_PAGE_TITLE, slug=DIRECTORY_PAGE_SLUG, show_in_menus=True)
+    _ensure_child(organization.home_page, page, result, user)
+
+
+def ensure_policy_page(organization, result, *, user=None):
+    """Every site has its personal data policy (152-ФЗ), linked from its footer, not in the
+    menu: the network's text, with the organization as the operator (privacy/models.py)."""
+    if organization.home_page_id is None:
+        return
+    page = PrivacyPolicyPage(title=POLICY_TITLE, slug=POLICY_SLUG, show_in_menus=False)
+    _ensure_child(organization.home_page, page, result, user)
+
+
+def complete_sites(**kwargs):
+    """Give every site the pages it lacks of those above (a `post_migrate` receiver: an
+    upgrade that adds such a page gives it to the sites made before). One query to find
+    them; each organization's pages in a transaction of its own."""
+    with_policy = {
+        path[: -PrivacyPolicyPage.steplen]
+        for path in PrivacyPolicyPage.objects.values_list("path", flat=True)
+    }
+    sites = Organization.objects.filter(site__isnull=False, home_page__isnull=False)
+    missing = [
+        pk for pk, path in sites.values_list("pk", "home_page__path") if path not in with_policy
+    ]
+    for organization in Organization.objects.filter(pk__in=missing).select_related("home_page"):
+        with transaction.atomic():
+            ensure_policy_page(organization, _Result())
+    return len(missing)
+
+
+class _Result:
+    """What `ensure_policy_page()` reports, dropped: nobody reads it after a migration."""
+
+    def __init__(self):
+        self.created = []

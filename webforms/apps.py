@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebformsConfig(AppConfig):
+    name = "webforms"
+    verbose_name = "Формы и опросы"
