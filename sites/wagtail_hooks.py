@@ -5,3 +5,4 @@ from sites.freshness import hooks as freshness_hooks  # noqa: F401
 from sites.isolation import hooks as isolation_hooks  # noqa: F401
 from sites.onboarding import hooks as onboarding_hooks  # noqa: F401
 from sites.pagecache import hooks as pagecache_hooks  # noqa: F401
+from sites.personal_data import hooks as personal_data_hooks  # noqa: F401

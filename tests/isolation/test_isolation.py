@@ -39,6 +39,7 @@ from wagtail_localize.models import Translation, TranslationSource
 from directory.models import Organization
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
+from privacy.models import ConsentRecord
 from sites.network.roles import REGIONAL_ADMINS
 from sites.onboarding import services as onboarding
 from webforms.models import FormField, FormPage
@@ -440,6 +441,27 @@ VIEWS = [
         who="admin",
         shows="secret-a-answer",
     ),
+    # Personal data across the network: the network admins only
+    View(
+        "consent log",
+        lambda w: "/admin/personal-data/consents/",
+        who="admin",
+        shows="secret-a-person@example.org",
+    ),
+    View(
+        "consent log export",
+        lambda w: "/admin/personal-data/consents/?export=csv",
+        who="admin",
+        shows="secret-a-person@example.org",
+    ),
+    View("erase personal data", lambda w: "/admin/personal-data/erase/", who="admin"),
+    View(
+        "erase personal data (POST)",
+        lambda w: "/admin/personal-data/erase/",
+        method="post",
+        data=lambda w: {"email": "secret-a-person@example.org", "confirm": "yes"},
+        who="admin",
+    ),
     # Admin API
     View(
         "API pages",
@@ -547,6 +569,17 @@ def build_world():
         page=form, label="Вопрос", field_type="radio", choices="secret-a-answer\nдругое"
     )
     form.save_revision(user=editor_a).publish(user=editor_a)
+    ConsentRecord.objects.create(
+        organization=a,
+        organization_name=a.name,
+        purpose="form",
+        page=form,
+        page_title=form.title,
+        url="/secret-a-form/",
+        text_version="1",
+        text="Согласие",
+        email="secret-a-person@example.org",
+    )
     submission = FormSubmission.objects.create(
         page=form, form_data={question.clean_name: "secret-a-answer"}
     )
@@ -634,6 +667,7 @@ def state():
             get_document_model().objects.order_by("pk").values_list("pk", "title", "collection_id")
         ),
         FormSubmission.objects.count(),
+        ConsentRecord.objects.count(),
     )
 
 
