@@ -56,6 +56,20 @@ class QuoteBlock(blocks.StructBlock):
         template = "blocks/quote.html"
 
 
+class ApplicationFormBlock(blocks.StaticBlock):
+    """The form of an application to join the union (membership/), for the «Как вступить»
+    page: its workplaces are the registry's organizations of the site's area."""
+
+    class Meta:
+        label = _("Application to join")
+        icon = "form"
+        admin_text = _(
+            "The application form: name, workplace from the registry, position, contacts "
+            "and consent. Applications reach the chosen primary organization's editors."
+        )
+        template = "membership/application_block.html"
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -66,3 +80,4 @@ class BodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     embed = EmbedBlock(label=_("Video or post"), icon="media", template="blocks/embed.html")
     table = TableBlock(label=_("Table"), template="blocks/table.html")
+    application_form = ApplicationFormBlock()

@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from membership import views as membership_views
 from news.feeds import NewsFeed
 from sites.accounts import emails
 from sites.isolation import pages, tags
@@ -33,6 +34,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("search/", home_views.search, name="search"),
+    path("zayavlenie/", membership_views.apply, name="membership_apply"),
     path("feed/", NewsFeed(), name="news_feed"),
 ]
 

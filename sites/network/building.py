@@ -47,7 +47,7 @@ DEFAULT_SECTIONS = [
         StandardPage,
         "Как вступить в Профсоюз",
         "kak-vstupit",
-        {"body": [("paragraph", HOW_TO_JOIN_TEXT)]},
+        {"body": [("paragraph", HOW_TO_JOIN_TEXT), ("application_form", None)]},
     ),
     SectionSpec(NewsIndexPage, "Новости", "novosti", {}),
     SectionSpec(

@@ -28,6 +28,7 @@ from reports.models import PublicReportPage, ReportIndexPage
 
 ALL = "all"
 DIRECTORY = "d"
+APPLICATION_BLOCK = "application_form"  # home/blocks.py
 
 # The page types whose answers list the site's own pages, or show the flow from below.
 LISTING_TYPES = (HomePage, NewsIndexPage, NewsPage, ReportIndexPage, PublicReportPage)
@@ -70,9 +71,17 @@ def for_page(page, site):
             tags.add(listing_tag(site.pk))
         if issubclass(specific_class, FLOW_TYPES):
             tags.add(flow_tag(site.pk))
-    if issubclass(specific_class, DirectoryPage):
+    if issubclass(specific_class, DirectoryPage) or _shows_application_form(page):
         tags.add(DIRECTORY)
     return tags
+
+
+def _shows_application_form(page):
+    """Does `page` show the application form, whose workplaces are the registry's
+    organizations (membership/forms.py)? Read from the stream's raw data: no block is built."""
+    body = getattr(page, "body", None)
+    raw = getattr(body, "raw_data", None) or ()
+    return any(item.get("type") == APPLICATION_BLOCK for item in raw)
 
 
 def for_view(url_name, site):

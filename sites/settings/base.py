@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "directory",
     "privacy",
     "webforms",
+    "membership",
     "sites",
     "wagtail_localize",
     "wagtail_localize.locales",

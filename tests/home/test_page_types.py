@@ -13,7 +13,9 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 from directory.models import ContactsPage, DirectoryPage
 from home.models import HomePage, StandardPage
 from news.models import NewsIndexPage, NewsPage
+from privacy.models import PrivacyPolicyPage
 from reports.models import PublicReportPage, ReportIndexPage
+from webforms.models import FormPage
 
 from .. import factories
 
@@ -27,19 +29,31 @@ PAGE_TYPES = [
     PublicReportPage,
     ContactsPage,
     DirectoryPage,
+    PrivacyPolicyPage,
+    FormPage,
 ]
 
 # parent type -> the only types that may be created under it.
 ALLOWED_CHILDREN = {
     Page: {HomePage},
-    HomePage: {StandardPage, NewsIndexPage, ReportIndexPage, ContactsPage, DirectoryPage},
-    StandardPage: {StandardPage},
+    HomePage: {
+        StandardPage,
+        NewsIndexPage,
+        ReportIndexPage,
+        ContactsPage,
+        DirectoryPage,
+        PrivacyPolicyPage,
+        FormPage,
+    },
+    StandardPage: {StandardPage, FormPage},
     NewsIndexPage: {NewsPage},
     NewsPage: set(),
     ReportIndexPage: {PublicReportPage},
     PublicReportPage: set(),
     ContactsPage: set(),
     DirectoryPage: set(),
+    PrivacyPolicyPage: set(),
+    FormPage: set(),
 }
 
 
@@ -61,8 +75,15 @@ class PageTypePlacementTests(WagtailPageTestCase):
     def test_parent_page_types(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        for section in (NewsIndexPage, ReportIndexPage, ContactsPage, DirectoryPage):
+        for section in (
+            NewsIndexPage,
+            ReportIndexPage,
+            ContactsPage,
+            DirectoryPage,
+            PrivacyPolicyPage,
+        ):
             self.assertAllowedParentPageTypes(section, {HomePage})
+        self.assertAllowedParentPageTypes(FormPage, {HomePage, StandardPage})
         self.assertAllowedParentPageTypes(NewsPage, {NewsIndexPage})
         self.assertAllowedParentPageTypes(PublicReportPage, {ReportIndexPage})
 

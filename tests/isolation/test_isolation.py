@@ -38,6 +38,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from directory.models import Organization
 from home.models import StandardPage
+from membership.models import Application
 from news.models import NewsIndexPage, NewsPage
 from privacy.models import ConsentRecord
 from sites.network.roles import REGIONAL_ADMINS
@@ -441,6 +442,35 @@ VIEWS = [
         who="admin",
         shows="secret-a-answer",
     ),
+    # Applications to join: the organization's own editors (sites/membership/)
+    View(
+        "applications",
+        lambda w: "/admin/applications/",
+        listing=True,
+        who="owner",
+        shows="secret-a-applicant",
+    ),
+    View(
+        "applications export",
+        lambda w: "/admin/applications/?export=csv",
+        listing=True,
+        who="owner",
+        shows="secret-a-applicant",
+    ),
+    View("application", lambda w: f"/admin/applications/{w.application.pk}/", who="owner"),
+    View(
+        "application status (POST)",
+        lambda w: f"/admin/applications/{w.application.pk}/",
+        method="post",
+        data=lambda w: {"status": "joined", "note": ""},
+        who="owner",
+    ),
+    View(
+        "application counts",
+        lambda w: "/admin/applications/counts/",
+        who="admin",
+        shows="территориальная организация тэ",
+    ),
     # Personal data across the network: the network admins only
     View(
         "consent log",
@@ -580,6 +610,13 @@ def build_world():
         text="Согласие",
         email="secret-a-person@example.org",
     )
+    application = Application.objects.create(
+        organization=a,
+        full_name="secret-a-applicant",
+        workplace=a.short_name,
+        position="учитель",
+        email="secret-a-applicant@example.org",
+    )
     submission = FormSubmission.objects.create(
         page=form, form_data={question.clean_name: "secret-a-answer"}
     )
@@ -609,6 +646,7 @@ def build_world():
         about_translation=about_translation,
         form=form,
         submission=submission,
+        application=application,
         editor_a=editor_a,
         editor_b=editor_b,
         editor_t=editor_t,
@@ -668,6 +706,7 @@ def state():
         ),
         FormSubmission.objects.count(),
         ConsentRecord.objects.count(),
+        list(Application.objects.order_by("pk").values_list("pk", "status", "note")),
     )
 
 
