@@ -46,6 +46,7 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
         "directory.DirectoryPage",
         "privacy.PrivacyPolicyPage",
         "webforms.FormPage",
+        "events.EventIndexPage",
     ]
     template = "home/home_page.html"
 

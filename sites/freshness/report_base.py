@@ -19,6 +19,7 @@ from directory.models import Organization
 from sites.freshness import status as freshness
 from sites.freshness.columns import NO, YES, Cell
 from sites.freshness.status import Status
+from sites.network.roles import is_network_admin_once
 from sites.patches.scoping import drop_long_filters
 
 # Who may open which report --------------------------------------------------------------------
@@ -26,9 +27,7 @@ from sites.patches.scoping import drop_long_filters
 
 def _full_access(user):
     """`freshness.has_full_access`, asked once per request (the menu asks for each item)."""
-    if not hasattr(user, "_freshness_full_access"):
-        user._freshness_full_access = freshness.has_full_access(user)
-    return user._freshness_full_access
+    return is_network_admin_once(user)
 
 
 def _own_organizations(user):

@@ -2,10 +2,11 @@
 and the network admins, see them (Wagtail lets anyone who may edit the page, which would
 include the territorial organization's editors on their primaries' sites)."""
 
-from django.db.models import Q
+from wagtail.models import Page
 
 from directory.models import Organization
-from sites.network.roles import is_network_admin
+from home.listing import PathPrefix
+from sites.network.roles import is_network_admin_once as is_network_admin
 
 
 def own_submissions_only(user, editable_forms):
@@ -13,10 +14,10 @@ def own_submissions_only(user, editable_forms):
     organizations whose editors' group `user` is in (all of them for network admins)."""
     if is_network_admin(user):
         return editable_forms
-    homes = Organization.objects.filter(
-        editors_group__user=user, home_page__isnull=False
-    ).values_list("home_page__path", flat=True)
-    condition = Q(pk__in=[])
-    for path in homes:
-        condition |= Q(path__startswith=path)
-    return editable_forms.filter(condition)
+    # Every site's home page is a child of the root (flat trees): a page's home is the prefix
+    # of its path of that length (one subquery, served by the prefix's index).
+    homes = Organization.objects.filter(editors_group__user=user, home_page__isnull=False)
+    length = 2 * Page.steplen
+    return editable_forms.alias(home_path=PathPrefix("path", length)).filter(
+        home_path__in=homes.values("home_page__path")
+    )

@@ -22,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from directory.models import Organization
 from membership.models import Application
-from sites.network.roles import is_network_admin
+from sites.network.roles import is_network_admin_once as is_network_admin
 
 
 def _own(user):

@@ -59,6 +59,16 @@ def is_network_admin(user):
     ).exists()
 
 
+def is_network_admin_once(user):
+    """`is_network_admin(user)`, asked once per user object, that is per request: the admin's
+    menu, its hooks and its views ask it for many items of one page."""
+    found = getattr(user, "_network_admin", None)
+    if found is None:
+        found = is_network_admin(user)
+        user._network_admin = found
+    return found
+
+
 def permissions(keys):
     found = []
     for app_label, codename in keys:

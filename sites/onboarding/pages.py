@@ -5,9 +5,12 @@ content comes from the registry when they are served, so there is nothing to kee
 from django.db import transaction
 
 from directory.models import DirectoryPage, Organization
+from events.models import EventIndexPage
 from privacy.models import POLICY_SLUG, POLICY_TITLE, PrivacyPolicyPage
 from sites.network.building import add_published_child
 
+EVENTS_TITLE = "События"
+EVENTS_SLUG = "sobytiya"
 DIRECTORY_PAGE_TITLE = "Организации профсоюза"
 DIRECTORY_PAGE_SLUG = "organizatsii"
 
@@ -45,26 +48,41 @@ def ensure_policy_page(organization, result, *, user=None):
     _ensure_child(organization.home_page, page, result, user)
 
 
+def ensure_events_index(organization, result, *, user=None):
+    """Every site has «События» (events/), in the menu."""
+    if organization.home_page_id is None:
+        return
+    page = EventIndexPage(title=EVENTS_TITLE, slug=EVENTS_SLUG, show_in_menus=True)
+    _ensure_child(organization.home_page, page, result, user)
+
+
+# What every site has, made by `ensure_site_pages()`: (the page type, the function making it).
+EVERY_SITE = ((PrivacyPolicyPage, ensure_policy_page), (EventIndexPage, ensure_events_index))
+
+
+def ensure_site_pages(organization, result, *, user=None):
+    for _, ensure in EVERY_SITE:
+        ensure(organization, result, user=user)
+
+
 def complete_sites(**kwargs):
-    """Give every site the pages it lacks of those above (a `post_migrate` receiver: an
-    upgrade that adds such a page gives it to the sites made before). One query to find
-    them; each organization's pages in a transaction of its own."""
-    with_policy = {
-        path[: -PrivacyPolicyPage.steplen]
-        for path in PrivacyPolicyPage.objects.values_list("path", flat=True)
-    }
+    """Give every site the pages of `EVERY_SITE` it lacks (a `post_migrate` receiver: an
+    upgrade that adds such a page gives it to the sites made before). A query per page type
+    to find them; each organization's pages in a transaction of its own."""
     sites = Organization.objects.filter(site__isnull=False, home_page__isnull=False)
-    missing = [
-        pk for pk, path in sites.values_list("pk", "home_page__path") if path not in with_policy
-    ]
+    homes = dict(sites.values_list("pk", "home_page__path"))
+    missing = set()
+    for model, _ in EVERY_SITE:
+        having = {path[: -model.steplen] for path in model.objects.values_list("path", flat=True)}
+        missing |= {pk for pk, path in homes.items() if path not in having}
     for organization in Organization.objects.filter(pk__in=missing).select_related("home_page"):
         with transaction.atomic():
-            ensure_policy_page(organization, _Result())
+            ensure_site_pages(organization, _Result())
     return len(missing)
 
 
 class _Result:
-    """What `ensure_policy_page()` reports, dropped: nobody reads it after a migration."""
+    """What `ensure_site_pages()` reports, dropped: nobody reads it after a migration."""
 
     def __init__(self):
         self.created = []

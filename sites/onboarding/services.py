@@ -48,7 +48,7 @@ from sites.network.rights import (
     reconcile_rights,
 )
 from sites.onboarding.invitations import check_emails, editor_account, send_invitation
-from sites.onboarding.pages import ensure_directory_page, ensure_policy_page
+from sites.onboarding.pages import ensure_directory_page, ensure_site_pages
 from sites.patches.internals import copy_unsaved, extract_references
 
 TEMPLATE_TITLE = "Шаблон сайта"
@@ -348,7 +348,7 @@ def onboard(organization, *, hostname=None, editors=(), user=None, template=None
     elif organization.site_id is None:
         _bring_back_tree(organization.home_page, result)
     ensure_directory_page(organization, result, user=user)
-    ensure_policy_page(organization, result, user=user)
+    ensure_site_pages(organization, result, user=user)
 
     if organization.site_id is None:
         site = Site.objects.create(

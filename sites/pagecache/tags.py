@@ -21,6 +21,7 @@ Site ids, not hostnames: a tag survives a change of hostname (which purges `all`
 from wagtail.models import Page, ReferenceIndex
 
 from directory.models import ContactsPage, DirectoryPage, Organization
+from events.models import EventIndexPage
 from home.models import HomePage
 from home.site_roots import site_root_paths_for
 from news.models import NewsIndexPage, NewsPage
@@ -31,7 +32,14 @@ DIRECTORY = "d"
 APPLICATION_BLOCK = "application_form"  # home/blocks.py
 
 # The page types whose answers list the site's own pages, or show the flow from below.
-LISTING_TYPES = (HomePage, NewsIndexPage, NewsPage, ReportIndexPage, PublicReportPage)
+LISTING_TYPES = (
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    ReportIndexPage,
+    PublicReportPage,
+    EventIndexPage,
+)
 FLOW_TYPES = (HomePage, NewsIndexPage)
 # Views that are not pages: the tags of their answers, by URL name (sites/urls.py).
 VIEW_TAGS = {

@@ -16,7 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
 from privacy.models import ConsentRecord
-from sites.network.roles import is_network_admin
+from sites.network.roles import is_network_admin_once as is_network_admin
 from sites.personal_data import holders
 from sites.personal_data.models import Erasure
 

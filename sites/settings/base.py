@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "privacy",
     "webforms",
     "membership",
+    "events",
     "sites",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -11,6 +11,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from directory.models import ContactsPage, DirectoryPage
+from events.models import EventIndexPage, EventPage
 from home.models import HomePage, StandardPage
 from news.models import NewsIndexPage, NewsPage
 from privacy.models import PrivacyPolicyPage
@@ -31,6 +32,8 @@ PAGE_TYPES = [
     DirectoryPage,
     PrivacyPolicyPage,
     FormPage,
+    EventIndexPage,
+    EventPage,
 ]
 
 # parent type -> the only types that may be created under it.
@@ -44,6 +47,7 @@ ALLOWED_CHILDREN = {
         DirectoryPage,
         PrivacyPolicyPage,
         FormPage,
+        EventIndexPage,
     },
     StandardPage: {StandardPage, FormPage},
     NewsIndexPage: {NewsPage},
@@ -54,6 +58,8 @@ ALLOWED_CHILDREN = {
     DirectoryPage: set(),
     PrivacyPolicyPage: set(),
     FormPage: set(),
+    EventIndexPage: {EventPage},
+    EventPage: set(),
 }
 
 
@@ -81,9 +87,11 @@ class PageTypePlacementTests(WagtailPageTestCase):
             ContactsPage,
             DirectoryPage,
             PrivacyPolicyPage,
+            EventIndexPage,
         ):
             self.assertAllowedParentPageTypes(section, {HomePage})
         self.assertAllowedParentPageTypes(FormPage, {HomePage, StandardPage})
+        self.assertAllowedParentPageTypes(EventPage, {EventIndexPage})
         self.assertAllowedParentPageTypes(NewsPage, {NewsIndexPage})
         self.assertAllowedParentPageTypes(PublicReportPage, {ReportIndexPage})
 

@@ -1,0 +1,55 @@
+"""«Ближайшие события» on a home page: the site's own upcoming events and those the
+organizations below flagged for it (news/flow.py's sources), nearest first: two queries."""
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+
+from directory.chrome import chrome_for_request
+from events.models import EventIndexPage, EventPage
+from home.listing import below, under_home_paths, unrestricted, with_urls_below
+from news.flow import OrganizationsFeed
+
+register = template.Library()
+
+UPCOMING_FIELDS = ("title", "url_path", "path", "start", "end", "place", "online_url")
+
+
+def _upcoming(events, now):
+    return (
+        events.live()
+        .filter(Q(end__gte=now) | Q(end=None, start__gte=now))
+        .only(*UPCOMING_FIELDS)
+        .order_by("start")
+    )
+
+
+@register.inclusion_tag("events/upcoming.html", takes_context=True)
+def upcoming_events(context, count=3):
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or page is None or not page.pk:
+        return {"events": []}
+    chrome = chrome_for_request(request)
+    now = timezone.now()
+    own = list(_upcoming(unrestricted(EventPage.objects.filter(below(page)), page), now)[:count])
+    own = with_urls_below(own, page, chrome.root_url or page.get_url(request))
+    feed = OrganizationsFeed(chrome)
+    flagged = []
+    if feed:
+        by_length = {
+            length: [path for path in feed.sources.by_root_path if len(path) == length]
+            for length in feed.sources.lengths
+        }
+        events = unrestricted(EventPage.objects.filter(show_in_parent_feed=True))
+        flagged = feed.label(_upcoming(under_home_paths(events, by_length), now)[:count])
+    for event in own:
+        event.link = getattr(event, "listing_url", None) or event.get_url(request)
+    for event in flagged:
+        event.link = event.original_url
+    merged = sorted([*own, *flagged], key=lambda event: event.start)[:count]
+    index_type = ContentType.objects.get_for_model(EventIndexPage).pk
+    index_pks = {pk for pk, type_id in chrome.children.values() if type_id == index_type}
+    index_url = next((link.url for link in chrome.sections if link.pk in index_pks), "")
+    return {"events": merged, "index_url": index_url}
