@@ -146,9 +146,7 @@ class EventPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
 
     @path("")
     def detail(self, request):
-        return self.render(
-            request, context_overrides={"ics_url": self.get_url(request) + "ical/"}
-        )
+        return self.render(request, context_overrides={"ics_url": self.get_url(request) + "ical/"})
 
     @path("ical/")
     def ics(self, request):
