@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import views as home_views
 from membership import views as membership_views
 from news.feeds import NewsFeed
+from newsletters import views as newsletter_views
 from sites.accounts import emails
 from sites.isolation import pages, tags
 from sites.outage import views as outage
@@ -35,6 +36,11 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("search/", home_views.search, name="search"),
     path("zayavlenie/", membership_views.apply, name="membership_apply"),
+    path("rassylka/", newsletter_views.subscribe, name="newsletter_subscribe"),
+    path("rassylka/podtverdit/<str:token>/", newsletter_views.confirm, name="newsletter_confirm"),
+    path(
+        "rassylka/otpiska/<str:token>/", newsletter_views.unsubscribe, name="newsletter_unsubscribe"
+    ),
     path("feed/", NewsFeed(), name="news_feed"),
 ]
 

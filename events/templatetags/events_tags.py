@@ -1,5 +1,8 @@
 """«Ближайшие события» on a home page: the site's own upcoming events and those the
-organizations below flagged for it (news/flow.py's sources), nearest first: two queries."""
+organizations below flagged for it (news/flow.py's sources), nearest first: two queries,
+kept a minute."""
+
+from dataclasses import dataclass
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +15,7 @@ from home.listing import below, under_home_paths, unrestricted, with_urls_below
 from news.flow import OrganizationsFeed
 
 register = template.Library()
+KEPT_SECONDS = 60
 
 UPCOMING_FIELDS = ("title", "url_path", "path", "start", "end", "place", "online_url")
 
@@ -25,18 +29,31 @@ def _upcoming(events, now):
     )
 
 
-@register.inclusion_tag("events/upcoming.html", takes_context=True)
-def upcoming_events(context, count=3):
-    request = context.get("request")
-    page = context.get("page")
-    if request is None or page is None or not page.pk:
-        return {"events": []}
-    chrome = chrome_for_request(request)
+@dataclass(frozen=True)
+class Upcoming:
+    """An event as «Ближайшие события» shows it (what is kept between page views)."""
+
+    title: str
+    start: object
+    end: object
+    place: str
+    link: str
+    source: str = ""
+
+    @property
+    def url(self):
+        return self.link
+
+
+def _build(page, chrome, count):
     now = timezone.now()
     own = list(_upcoming(unrestricted(EventPage.objects.filter(below(page)), page), now)[:count])
-    own = with_urls_below(own, page, chrome.root_url or page.get_url(request))
+    own = with_urls_below(own, page, chrome.root_url or page.get_url())
+    found = [
+        Upcoming(e.title, e.start, e.end, e.place, getattr(e, "listing_url", "") or e.url)
+        for e in own
+    ]
     feed = OrganizationsFeed(chrome)
-    flagged = []
     if feed:
         by_length = {
             length: [path for path in feed.sources.by_root_path if len(path) == length]
@@ -44,12 +61,35 @@ def upcoming_events(context, count=3):
         }
         events = unrestricted(EventPage.objects.filter(show_in_parent_feed=True))
         flagged = feed.label(_upcoming(under_home_paths(events, by_length), now)[:count])
-    for event in own:
-        event.link = getattr(event, "listing_url", None) or event.get_url(request)
-    for event in flagged:
-        event.link = event.original_url
-    merged = sorted([*own, *flagged], key=lambda event: event.start)[:count]
+        found += [
+            Upcoming(
+                e.title,
+                e.start,
+                e.end,
+                e.place,
+                e.original_url,
+                e.source.short_name if e.source else "",
+            )
+            for e in flagged
+        ]
+    return sorted(found, key=lambda event: event.start)[:count]
+
+
+@register.inclusion_tag("events/upcoming.html", takes_context=True)
+def upcoming_events(context, count=3):
+    """Kept with the site chrome (renewed by any publish) for a minute at most, since events
+    pass with time: none of the two queries on most views of a home page."""
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or page is None or not page.pk:
+        return {"events": []}
+    chrome = chrome_for_request(request)
+    events = chrome.kept(
+        f"upcoming-events:{page.pk}:{count}",
+        lambda: _build(page, chrome, count),
+        seconds=KEPT_SECONDS,
+    )
     index_type = ContentType.objects.get_for_model(EventIndexPage).pk
     index_pks = {pk for pk, type_id in chrome.children.values() if type_id == index_type}
     index_url = next((link.url for link in chrome.sections if link.pk in index_pks), "")
-    return {"events": merged, "index_url": index_url}
+    return {"events": events, "index_url": index_url}

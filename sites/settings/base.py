@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "webforms",
     "membership",
     "events",
+    "newsletters",
     "sites",
     "wagtail_localize",
     "wagtail_localize.locales",

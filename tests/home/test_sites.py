@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Collection, Page, Site
 
 from directory.models import ContactsPage, DirectoryPage
+from events.models import EventIndexPage
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
+from privacy.models import PrivacyPolicyPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
@@ -65,6 +67,8 @@ class TestSiteBuilder:
             ReportIndexPage,
             ContactsPage,
             DirectoryPage,  # territorial and regional sites list the organizations below
+            PrivacyPolicyPage,  # every site (152-ФЗ)
+            EventIndexPage,
         }
         assert all(p.live and p.live_revision_id for p in home.get_descendants(inclusive=True))
         assert territorial.collection.get_parent() == Collection.get_first_root_node()
