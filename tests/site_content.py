@@ -4,12 +4,16 @@ besides pages (accessibility mode, web app, error pages) and of their HTML."""
 import datetime
 import json
 
+from django.utils import timezone
+
 from directory.models import ContactsPage, Organization
+from events.models import EventIndexPage, EventPage
 from home.models import StandardPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard, site_template
+from webforms.models import FormField, FormPage
 
 from . import factories
 
@@ -25,6 +29,12 @@ PAGES = {
     "report": "/otchety/otchet-2025/",
     "contacts": "/kontakty/",
     "standard": "/o-profsoyuze/",
+    "policy": "/politika-personalnykh-dannykh/",
+    "how-to-join": "/kak-vstupit/",
+    "form": "/opros/",
+    "events": "/sobytiya/",
+    "event": "/sobytiya/seminar/",
+    "subscribe": "/rassylka/",
 }
 
 
@@ -127,7 +137,52 @@ def build_region():
         .exists()
     ), "the site template has the «О Профсоюзе» page"
     assert ContactsPage.objects.child_of(zheleznogorsk.site.root_page).exists()
+    survey(zheleznogorsk.site.root_page)
+    events = EventIndexPage.objects.child_of(zheleznogorsk.site.root_page).get()
+    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=30)
+    add_published_child(
+        events,
+        EventPage(
+            title="Семинар по охране труда",
+            slug="seminar",
+            start=start,
+            end=start + datetime.timedelta(hours=3),
+            place="Дом учителя, ул. Ленина, 1",
+            summary="Занятие для уполномоченных по охране труда первичных организаций.",
+            image=photo,
+        ),
+    )
     return organizations
+
+
+def survey(home):
+    """«Опрос о нагрузке» under `home`: a name, an e-mail, a choice and a comment."""
+    page = add_published_child(
+        home,
+        FormPage(
+            title="Опрос о нагрузке",
+            slug="opros",
+            intro="<p>Ответьте на три вопроса.</p>",
+            purpose="изучение мнения членов профсоюза",
+            thank_you_text="<p>Спасибо за ответ!</p>",
+        ),
+    )
+    fields = [
+        ("ФИО", "singleline", "", True),
+        ("E-mail", "email", "", True),
+        ("Нагрузка", "radio", "Нормальная\nВысокая\nЧрезмерная", True),
+        ("Комментарий", "multiline", "", False),
+    ]
+    for n, (label, kind, choices, required) in enumerate(fields):
+        FormField.objects.create(
+            page=page,
+            sort_order=n,
+            label=label,
+            field_type=kind,
+            choices=choices,
+            required=required,
+        )
+    return FormPage.objects.get(pk=page.pk)
 
 
 def build_small_region():

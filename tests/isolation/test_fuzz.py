@@ -68,6 +68,13 @@ PAGES = [
     "/kontakty/",
     "/o-profsoyuze/",
     "/organizatsii/",
+    "/politika-personalnykh-dannykh/",
+    "/kak-vstupit/",
+    "/opros/",
+    "/sobytiya/",
+    "/sobytiya/seminar/",
+    "/sobytiya/ical/",
+    "/rassylka/",
     "/en/",
     "/no-such-page/",
 ]

@@ -25,6 +25,8 @@ CHECKED = {
     "home-a11y": ("/", 200, "xlarge.wb.off"),
     "news-a11y": (PAGES["news"], 200, "large.blue.off"),
     "report-a11y": (PAGES["report"], 200, "normal.bw.on"),
+    "form-a11y": (PAGES["form"], 200, "large.wb.on"),
+    "event-a11y": (PAGES["event"], 200, "normal.blue.on"),
 }
 
 

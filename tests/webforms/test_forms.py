@@ -12,11 +12,9 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from privacy import consent
 from privacy.models import ConsentRecord
-from sites.network.building import add_published_child
 from sites.network.roles import REGIONAL_ADMINS
-from webforms.models import FormField, FormPage
 
-from ..site_content import build_small_region
+from ..site_content import build_small_region, survey
 
 pytestmark = pytest.mark.django_db
 
@@ -27,32 +25,6 @@ URL = "/opros/"
 @pytest.fixture
 def region(db):
     return build_small_region()
-
-
-def survey(home):
-    page = FormPage(
-        title="Опрос о нагрузке",
-        slug="opros",
-        purpose="изучение мнения членов профсоюза",
-        thank_you_text="<p>Спасибо за ответ!</p>",
-    )
-    page = add_published_child(home, page)
-    fields = [
-        ("ФИО", "singleline", "", True),
-        ("E-mail", "email", "", True),
-        ("Нагрузка", "radio", "Нормальная\nВысокая\nЧрезмерная", True),
-        ("Комментарий", "multiline", "", False),
-    ]
-    for n, (label, kind, choices, required) in enumerate(fields):
-        FormField.objects.create(
-            page=page,
-            sort_order=n,
-            label=label,
-            field_type=kind,
-            choices=choices,
-            required=required,
-        )
-    return FormPage.objects.get(pk=page.pk)
 
 
 @pytest.fixture
