@@ -3,9 +3,11 @@ onboarding under the home page, then left as the editors keep them (live or not)
 content comes from the registry when they are served, so there is nothing to keep in step."""
 
 from django.db import transaction
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from directory.models import DirectoryPage, Organization
 from events.models import EventIndexPage
+from home.search_index import index_in_batches, per_save_indexing_paused
 from privacy.models import POLICY_SLUG, POLICY_TITLE, PrivacyPolicyPage
 from sites.network.building import add_published_child
 
@@ -15,19 +17,22 @@ DIRECTORY_PAGE_TITLE = "Организации профсоюза"
 DIRECTORY_PAGE_SLUG = "organizatsii"
 
 
-def _ensure_child(home, page, result, user):
-    """Publish `page` under `home` unless a page of its type is there, on a free slug."""
-    if type(page).objects.child_of(home).exists():
-        return False
-    taken = set(home.get_children().values_list("slug", flat=True))
+def _ensure_child(home, page, result, user, taken=None):
+    """Publish `page` under `home` unless a page of its type is there, on a free slug.
+    `taken`: the slugs of the home page's children, when the caller has read them."""
+    if taken is None:
+        if type(page).objects.child_of(home).exists():
+            return False
+        taken = set(home.get_children().values_list("slug", flat=True))
     base, n = page.slug, 2
     while page.slug in taken:
         page.slug, n = f"{base}-{n}", n + 1
     # Dated as the site's launch: a page the platform adds is not an update by its editors
     # (sites/freshness/), whether the site is new or made years ago.
-    add_published_child(home, page, user=user, at=home.first_published_at)
+    add_published_child(home, page, user=user, at=home.first_published_at, clean=False)
+    taken.add(page.slug)
     result.created.append(f"страница «{page.title}»")
-    return True
+    return page
 
 
 def ensure_directory_page(organization, result, *, user=None):
@@ -39,21 +44,21 @@ def ensure_directory_page(organization, result, *, user=None):
     _ensure_child(organization.home_page, page, result, user)
 
 
-def ensure_policy_page(organization, result, *, user=None):
+def ensure_policy_page(organization, result, *, user=None, taken=None):
     """Every site has its personal data policy (152-ФЗ), linked from its footer, not in the
     menu: the network's text, with the organization as the operator (privacy/models.py)."""
     if organization.home_page_id is None:
         return
     page = PrivacyPolicyPage(title=POLICY_TITLE, slug=POLICY_SLUG, show_in_menus=False)
-    _ensure_child(organization.home_page, page, result, user)
+    return _ensure_child(organization.home_page, page, result, user, taken)
 
 
-def ensure_events_index(organization, result, *, user=None):
+def ensure_events_index(organization, result, *, user=None, taken=None):
     """Every site has «События» (events/), in the menu."""
     if organization.home_page_id is None:
         return
     page = EventIndexPage(title=EVENTS_TITLE, slug=EVENTS_SLUG, show_in_menus=True)
-    _ensure_child(organization.home_page, page, result, user)
+    return _ensure_child(organization.home_page, page, result, user, taken)
 
 
 # What every site has, made by `ensure_site_pages()`: (the page type, the function making it).
@@ -68,16 +73,30 @@ def ensure_site_pages(organization, result, *, user=None):
 def complete_sites(**kwargs):
     """Give every site the pages of `EVERY_SITE` it lacks (a `post_migrate` receiver: an
     upgrade that adds such a page gives it to the sites made before). A query per page type
-    to find them; each organization's pages in a transaction of its own."""
+    to find them, one for the slugs under their home pages; each organization's pages in a
+    transaction of its own; indexed for search in batches at the end, as onboarding does."""
     sites = Organization.objects.filter(site__isnull=False, home_page__isnull=False)
-    homes = dict(sites.values_list("pk", "home_page__path"))
-    missing = set()
-    for model, _ in EVERY_SITE:
+    homes = dict(sites.values_list("home_page__path", "pk"))
+    missing = {}  # organization id -> the page types it lacks
+    for model, ensure in EVERY_SITE:
         having = {path[: -model.steplen] for path in model.objects.values_list("path", flat=True)}
-        missing |= {pk for pk, path in homes.items() if path not in having}
-    for organization in Organization.objects.filter(pk__in=missing).select_related("home_page"):
-        with transaction.atomic():
-            ensure_site_pages(organization, _Result())
+        for path, pk in homes.items():
+            if path not in having:
+                missing.setdefault(pk, []).append(ensure)
+    if not missing:
+        return 0
+    models = [model for model, _ in EVERY_SITE]
+    made = []
+    with disable_reference_index_auto_update(), per_save_indexing_paused(*models):
+        for organization in Organization.objects.filter(pk__in=missing).select_related("home_page"):
+            home = organization.home_page
+            with transaction.atomic():
+                taken = set(home.get_children().values_list("slug", flat=True))
+                for ensure in missing[organization.pk]:
+                    page = ensure(organization, _Result(), taken=taken)
+                    if page:
+                        made.append(page)
+    index_in_batches(made)
     return len(missing)
 
 
