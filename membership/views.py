@@ -22,9 +22,11 @@ def application_form(request, data=None):
     """The form for the site serving `request` (its choices kept with the site chrome)."""
     chrome = chrome_for_request(request)
     organization = chrome.organization
-    choices = (
-        chrome.kept("membership-workplaces", lambda: workplace_choices(organization) or None) or []
-    )
+    # Kept even when empty (a dict: what is kept is never None): a site with no primary
+    # organizations below asks no query on each view.
+    choices = chrome.kept(
+        "membership-workplaces", lambda: {"choices": workplace_choices(organization)}
+    )["choices"]
     return ApplicationForm(
         data, organization=organization, choices=choices, policy_url=chrome.policy_url
     )
