@@ -29,11 +29,13 @@ from wagtail.models import Locale, Page, Revision
 
 from directory.importing import import_rows
 from directory.models import Organization
+from events.models import EventIndexPage, EventPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.freshness import summary as freshness_summary
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
+from webforms.models import FormField, FormPage
 
 DEMO_CSV = Path(__file__).resolve().parent / "data" / "region.csv"
 ADMIN_USERNAME = "admin"
@@ -207,6 +209,10 @@ def fill_demo_content(org, activity, today):
         page.tags.add(*rng.sample(NEWS_TAGS, 2))
         add_published_child(news_index, page, at=aware(date, hour=10))
 
+    add_demo_events(org, home, today, rng, images[0], published=last)
+    if org.kind == Organization.Kind.REGIONAL:
+        add_demo_survey(home)
+
     report_index = ReportIndexPage.objects.child_of(home).get()
     for year in range(today.year - 1, today.year - 1 - spec["reports"], -1):
         report = PublicReportPage(
@@ -224,6 +230,66 @@ def fill_demo_content(org, activity, today):
         )
         report_date = aware(datetime(year + 1, 2, 20).date())
         add_published_child(report_index, report, at=min(report_date, aware(last)))
+
+
+EVENT_TITLES = [
+    "Семинар для уполномоченных по охране труда",
+    "Совещание председателей первичных организаций",
+    "Конкурс «Педагогический дебют»",
+    "Школа молодого педагога",
+    "Правовой приём: консультации юриста",
+]
+
+
+def add_demo_events(org, home, today, rng, image, published):
+    """Two events to come and one past, published with the latest news (so the site's
+    freshness stays as the demo region's row says); the first of those below the regional
+    one flagged for the flow."""
+    index = EventIndexPage.objects.child_of(home).get()
+    for n, days in enumerate((rng.randint(3, 20), rng.randint(21, 60), -rng.randint(10, 40))):
+        start = aware(today + timedelta(days=days), hour=rng.choice((10, 14, 15)))
+        add_published_child(
+            index,
+            EventPage(
+                title=EVENT_TITLES[(n + rng.randint(0, 4)) % len(EVENT_TITLES)],
+                slug=f"sobytie-{n + 1}",
+                start=start,
+                end=start + timedelta(hours=2),
+                place=org.address or "Дом учителя",
+                summary=f"{org.short_name} приглашает членов Профсоюза.",
+                image=image,
+                show_in_parent_feed=org.kind != Organization.Kind.REGIONAL and n == 0,
+            ),
+            at=aware(published),
+        )
+
+
+def add_demo_survey(home):
+    page = add_published_child(
+        home,
+        FormPage(
+            title="Опрос о нагрузке педагогов",
+            slug="opros",
+            intro="<p>Три вопроса о рабочей нагрузке: ответы помогут на переговорах.</p>",
+            purpose="изучение мнения членов профсоюза",
+            thank_you_text="<p>Спасибо! Итоги опроса опубликуем в новостях.</p>",
+        ),
+    )
+    fields = [
+        ("Ваше имя", "singleline", "", False),
+        ("E-mail", "email", "", False),
+        ("Как вы оцениваете свою нагрузку?", "radio", "Нормальная\nВысокая\nЧрезмерная", True),
+        ("Что мешает больше всего?", "multiline", "", False),
+    ]
+    for n, (label, kind, choices, required) in enumerate(fields):
+        FormField.objects.create(
+            page=page,
+            sort_order=n,
+            label=label,
+            field_type=kind,
+            choices=choices,
+            required=required,
+        )
 
 
 def aware(date, hour=9):
