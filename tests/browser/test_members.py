@@ -166,3 +166,29 @@ def test_new_page_types_pass_axe_in_both_versions(page, site_url, content):
             if violations:
                 failures.append(f"{name} ({mode}, {path}):\n{describe(violations)}")
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
+
+
+def test_metrica_waits_for_the_visitors_consent(page, site_url, content):
+    from sites.network.models import SiteBranding
+
+    branding = SiteBranding.for_site(content["zheleznogorsk"].site)
+    branding.metrica_counter = "12345678"
+    branding.save()
+    asked = []
+    page.route(
+        "https://mc.yandex.ru/**", lambda route: (asked.append(route.request.url), route.abort())
+    )
+    page.goto(site_url(ZHELEZNOGORSK))
+    notice = page.get_by_role("region", name="Файлы cookie и статистика")
+    expect(notice).to_be_visible()
+    assert not asked and page.locator("script[src*='mc.yandex.ru']").count() == 0
+    notice.get_by_role("button", name="Не согласен").click()
+    expect(notice).to_be_hidden()
+    page.reload()
+    expect(notice).to_be_hidden()
+    assert not asked, "refused: never loaded"
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    notice.get_by_role("button", name="Согласен", exact=True).click()
+    expect(page.locator("script[src*='mc.yandex.ru']")).to_have_count(1)
+    assert asked, "loaded once the visitor agreed"
