@@ -62,13 +62,12 @@ class ApplicationForm(forms.Form):
         )
         self.primary_ids = {int(pk) for _, items in choices for pk, _ in items}
         operator = organization.name if organization else "организация Профсоюза"
-        consent.add_consent(
+        consent.protect(
             self,
             operator=operator,
             purpose="рассмотрение заявления о вступлении в Профсоюз и связь со мной",
             policy_url=policy_url,
         )
-        consent.add_honeypot(self)
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,6 @@ public form has here: the consent box, the honeypot and the limit per address
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -39,7 +38,9 @@ def apply(request):
     if request.method == "POST":
         form = application_form(request, request.POST)
         if consent.is_bot(form):
-            return _private(render(request, "membership/application_page.html", {"sent": True}))
+            return consent.private(
+                render(request, "membership/application_page.html", {"sent": True})
+            )
         if consent.over_limit(request, "membership"):
             form.is_valid()
             form.add_error(
@@ -54,12 +55,9 @@ def apply(request):
     else:
         form = application_form(request)
     context = {"form": form, "sent": sent}
-    return _private(render(request, "membership/application_page.html", context, status=status))
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return consent.private(
+        render(request, "membership/application_page.html", context, status=status)
+    )
 
 
 @transaction.atomic

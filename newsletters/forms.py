@@ -20,13 +20,12 @@ class SubscribeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not feeds_organizations:
             del self.fields["with_organizations"]
-        consent.add_consent(
+        consent.protect(
             self,
             operator=operator,
             purpose="рассылка новостей сайта на мой адрес электронной почты",
             policy_url=policy_url,
         )
-        consent.add_honeypot(self)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

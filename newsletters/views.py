@@ -7,7 +7,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -19,11 +18,6 @@ from privacy import consent
 from privacy.models import ConsentRecord
 
 SENT = "Мы отправили письмо на {email}. Откройте ссылку в нём, чтобы подтвердить подписку."
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
 
 
 def _form(request, data=None):
@@ -41,7 +35,9 @@ def _form(request, data=None):
 def subscribe(request):
     chrome = chrome_for_request(request)
     if chrome.site is None:
-        return _private(render(request, "newsletters/message.html", {"missing": True}, status=404))
+        return consent.private(
+            render(request, "newsletters/message.html", {"missing": True}, status=404)
+        )
     status, message = 200, ""
     form = _form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -57,7 +53,7 @@ def subscribe(request):
             accept(request, form, chrome.site)
             message = SENT.format(email=form.cleaned_data["email"])
     context = {"form": form, "message": message}
-    return _private(render(request, "newsletters/subscribe.html", context, status=status))
+    return consent.private(render(request, "newsletters/subscribe.html", context, status=status))
 
 
 @transaction.atomic
@@ -121,14 +117,16 @@ def _subscription(request, token):
 def confirm(request, token):
     subscription = _subscription(request, token)
     if subscription is None:
-        return _private(render(request, "newsletters/message.html", {"missing": True}, status=404))
+        return consent.private(
+            render(request, "newsletters/message.html", {"missing": True}, status=404)
+        )
     if request.method == "POST" and subscription.confirmed_at is None:
         now = timezone.now()
         # From now on: the news published before the confirmation are not sent.
         Subscription.objects.filter(pk=subscription.pk).update(confirmed_at=now, sent_until=now)
         subscription.confirmed_at = now
     context = {"subscription": subscription, "action": "confirm"}
-    return _private(render(request, "newsletters/confirm.html", context))
+    return consent.private(render(request, "newsletters/confirm.html", context))
 
 
 @csrf_exempt
@@ -138,8 +136,10 @@ def unsubscribe(request, token):
     if request.method == "POST":
         if subscription is not None:
             subscription.delete()
-        return _private(render(request, "newsletters/message.html", {"unsubscribed": True}))
+        return consent.private(render(request, "newsletters/message.html", {"unsubscribed": True}))
     if subscription is None:
-        return _private(render(request, "newsletters/message.html", {"missing": True}, status=404))
+        return consent.private(
+            render(request, "newsletters/message.html", {"missing": True}, status=404)
+        )
     context = {"subscription": subscription, "action": "unsubscribe"}
-    return _private(render(request, "newsletters/confirm.html", context))
+    return consent.private(render(request, "newsletters/confirm.html", context))

@@ -9,6 +9,7 @@ field people never see, which bots fill) and a limit of submissions per address.
 from axes.helpers import get_client_ip_address
 from django import forms
 from django.core.cache import cache
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 
 from privacy.models import ConsentRecord
@@ -46,6 +47,19 @@ def add_consent(form, *, operator, purpose, policy_url=""):
         },
     )
     form.consent_text = text
+
+
+def protect(form, *, operator, purpose, policy_url=""):
+    """What every public form gets: the consent box and the honeypot."""
+    add_consent(form, operator=operator, purpose=purpose, policy_url=policy_url)
+    add_honeypot(form)
+
+
+def private(response):
+    """An answer to a public form (the form with its errors, the thanks): never kept by the
+    page cache, which would show one visitor's answers or token to the next."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def add_honeypot(form):

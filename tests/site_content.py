@@ -13,7 +13,7 @@ from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard, site_template
-from webforms.models import FormField, FormPage
+from webforms.models import FormPage
 
 from . import factories
 
@@ -138,10 +138,15 @@ def build_region():
     ), "the site template has the «О Профсоюзе» page"
     assert ContactsPage.objects.child_of(zheleznogorsk.site.root_page).exists()
     survey(zheleznogorsk.site.root_page)
-    events = EventIndexPage.objects.child_of(zheleznogorsk.site.root_page).get()
-    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=30)
-    add_published_child(
-        events,
+    seminar(zheleznogorsk.site.root_page, image=photo)
+    return organizations
+
+
+def seminar(home, days=30, **extra):
+    """«Семинар по охране труда» (`/sobytiya/seminar/`) on the site of `home`, in `days`."""
+    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=days)
+    return add_published_child(
+        EventIndexPage.objects.child_of(home).get(),
         EventPage(
             title="Семинар по охране труда",
             slug="seminar",
@@ -149,10 +154,9 @@ def build_region():
             end=start + datetime.timedelta(hours=3),
             place="Дом учителя, ул. Ленина, 1",
             summary="Занятие для уполномоченных по охране труда первичных организаций.",
-            image=photo,
+            **extra,
         ),
     )
-    return organizations
 
 
 def survey(home):
@@ -173,15 +177,7 @@ def survey(home):
         ("Нагрузка", "radio", "Нормальная\nВысокая\nЧрезмерная", True),
         ("Комментарий", "multiline", "", False),
     ]
-    for n, (label, kind, choices, required) in enumerate(fields):
-        FormField.objects.create(
-            page=page,
-            sort_order=n,
-            label=label,
-            field_type=kind,
-            choices=choices,
-            required=required,
-        )
+    page.add_fields(fields)
     return FormPage.objects.get(pk=page.pk)
 
 

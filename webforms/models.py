@@ -10,7 +10,6 @@ editors and the network admins only (sites/isolation/forms.py)."""
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -62,6 +61,22 @@ class FormPage(ViewRestrictionsInOneQuery, AbstractForm):
         verbose_name = _("form or survey")
         verbose_name_plural = _("forms and surveys")
 
+    def add_fields(self, fields):
+        """Give the page its fields, [(label, field type, choices, required)], in that order
+        (the demo and the tests build forms with it; editors do it in the admin)."""
+        FormField.objects.bulk_create(
+            FormField(
+                page=self,
+                sort_order=n,
+                label=label,
+                clean_name=FormField(label=label).get_field_clean_name(),
+                field_type=kind,
+                choices=choices,
+                required=required,
+            )
+            for n, (label, kind, choices, required) in enumerate(fields)
+        )
+
     # The public form ------------------------------------------------------------------------
 
     def public_form(self, request, *args):
@@ -69,10 +84,7 @@ class FormPage(ViewRestrictionsInOneQuery, AbstractForm):
         form = self.get_form(*args, page=self, user=request.user)
         chrome = chrome_for_request(request)
         operator = chrome.organization.name if chrome.organization else chrome.title
-        consent.add_consent(
-            form, operator=operator, purpose=self.purpose, policy_url=chrome.policy_url
-        )
-        consent.add_honeypot(form)
+        consent.protect(form, operator=operator, purpose=self.purpose, policy_url=chrome.policy_url)
         return form
 
     def serve(self, request, *args, **kwargs):
@@ -81,7 +93,7 @@ class FormPage(ViewRestrictionsInOneQuery, AbstractForm):
             form = self.public_form(request, request.POST, request.FILES)
             if consent.is_bot(form):
                 # Told it went through, so that it does not try another way; nothing is kept.
-                return self._private(self.render_landing_page(request, None, *args, **kwargs))
+                return consent.private(self.render_landing_page(request, None, *args, **kwargs))
             if consent.over_limit(request, f"form:{self.pk}"):
                 form.is_valid()
                 form.add_error(
@@ -91,19 +103,15 @@ class FormPage(ViewRestrictionsInOneQuery, AbstractForm):
                 status = 429
             elif form.is_valid():
                 submission = self.accept(request, form)
-                return self._private(self.render_landing_page(request, submission, *args, **kwargs))
+                return consent.private(
+                    self.render_landing_page(request, submission, *args, **kwargs)
+                )
         else:
             form = self.public_form(request)
         context = self.get_context(request)
         context["form"] = form
         response = TemplateResponse(request, self.get_template(request), context, status=status)
-        return self._private(response)
-
-    @staticmethod
-    def _private(response):
-        # A form carries the visitor's CSRF token: never kept by the page cache.
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
+        return consent.private(response)
 
     @transaction.atomic
     def accept(self, request, form):

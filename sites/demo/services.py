@@ -35,7 +35,7 @@ from reports.models import PublicReportPage, ReportIndexPage
 from sites.freshness import summary as freshness_summary
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
-from webforms.models import FormField, FormPage
+from webforms.models import FormPage
 
 DEMO_CSV = Path(__file__).resolve().parent / "data" / "region.csv"
 ADMIN_USERNAME = "admin"
@@ -281,15 +281,7 @@ def add_demo_survey(home):
         ("Как вы оцениваете свою нагрузку?", "radio", "Нормальная\nВысокая\nЧрезмерная", True),
         ("Что мешает больше всего?", "multiline", "", False),
     ]
-    for n, (label, kind, choices, required) in enumerate(fields):
-        FormField.objects.create(
-            page=page,
-            sort_order=n,
-            label=label,
-            field_type=kind,
-            choices=choices,
-            required=required,
-        )
+    page.add_fields(fields)
 
 
 def aware(date, hour=9):

@@ -4,24 +4,20 @@ subscribes to the news and confirms by the link in the letter, finds an event an
 a calendar; on a phone the header leaves the page most of the first screen and its menu
 opens and closes without JavaScript; the new page types pass axe-core in both versions."""
 
-import datetime
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 from wagtail.contrib.forms.models import FormSubmission
 
-from events.models import EventIndexPage, EventPage
 from membership.models import Application
 from newsletters.models import Subscription
 from privacy.models import ConsentRecord
-from sites.network.building import add_published_child
 
-from ..site_content import survey
+from ..site_content import seminar, survey
 from ..tools import AXE_JS, require_node_file
 from .test_reading import MODES, axe_violations, describe, set_mode
 
@@ -42,18 +38,7 @@ NEW_PAGES = {
 def content(region):
     home = region["zheleznogorsk"].site.root_page
     survey(home)
-    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=14)
-    add_published_child(
-        EventIndexPage.objects.child_of(home).get(),
-        EventPage(
-            title="Семинар по охране труда",
-            slug="seminar",
-            start=start,
-            end=start + datetime.timedelta(hours=3),
-            place="Дом учителя, ул. Ленина, 1",
-            summary="Занятие для уполномоченных по охране труда.",
-        ),
-    )
+    seminar(home, days=14)
     return region
 
 
