@@ -26,6 +26,11 @@ RICH_TEXT = ["bold", "italic", "ol", "ul", "link"]
 PAST_PER_PAGE = 10
 
 
+def upcoming(now):
+    """The events not over at `now`: those ending later, or without an end, starting later."""
+    return models.Q(end__gte=now) | models.Q(end=None, start__gte=now)
+
+
 class EventIndexPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -46,12 +51,12 @@ class EventIndexPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
     def index(self, request):
         now = timezone.now()
         events = self.events()
-        upcoming = events.filter(models.Q(end__gte=now) | models.Q(end=None, start__gte=now))
-        past = events.exclude(pk__in=upcoming.values("pk")).order_by("-start")
+        coming = events.filter(upcoming(now))
+        past = events.exclude(pk__in=coming.values("pk")).order_by("-start")
         return self.render(
             request,
             context_overrides={
-                "upcoming": list(upcoming.order_by("start")[:50]),
+                "upcoming": list(coming.order_by("start")[:50]),
                 "past": paginate(past, request, per_page=PAST_PER_PAGE),
                 "calendar_url": self.get_url(request) + self.reverse_subpage("ical"),
             },

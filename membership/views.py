@@ -41,17 +41,10 @@ def apply(request):
             return consent.private(
                 render(request, "membership/application_page.html", {"sent": True})
             )
-        if consent.over_limit(request, "membership"):
-            form.is_valid()
-            form.add_error(
-                None,
-                "С вашего адреса отправлено слишком много форм. Попробуйте через 10 минут.",
-            )
+        if consent.held_back(request, form, "membership"):
             status = 429
         elif form.is_valid():
             sent = accept(request, form)
-        else:
-            status = 200
     else:
         form = application_form(request)
     context = {"form": form, "sent": sent}

@@ -72,20 +72,26 @@ class OrganizationsFeed:
     def __bool__(self):
         return bool(self.sources)
 
+    def flagged(self, pages):
+        """The live pages among `pages` (news or events, by their manager) flagged for the
+        organizations above, under the sources' home pages, none under a view restriction
+        (shown on another site's pages: no restriction of the item's own site is passed)."""
+        if not self.sources:
+            return pages.none()
+        flagged = unrestricted(pages.live().filter(show_in_parent_feed=True))
+        by_length = {
+            length: [path for path in self.sources.by_root_path if len(path) == length]
+            for length in self.sources.lengths
+        }
+        return under_home_paths(flagged, by_length)
+
     def news(self, news_pages):
         """The feed's news among `news_pages` (`NewsPage.objects`), newest first, loaded for a
         listing (images and their renditions prefetched, bodies deferred). Label a page of it
         with `label()`."""
         if not self.sources:
             return news_pages.none()
-        # Shown on another site's pages: no restriction of the item's own site is passed.
-        news = unrestricted(news_pages.live().filter(show_in_parent_feed=True))
-        by_length = {
-            length: [path for path in self.sources.by_root_path if len(path) == length]
-            for length in self.sources.lengths
-        }
-        news = under_home_paths(news, by_length)
-        return news.loaded_for_listing().order_by("-date", "-pk")
+        return self.flagged(news_pages).loaded_for_listing().order_by("-date", "-pk")
 
     def latest(self, count, news_pages):
         """The first `count` of `news()` as a list, by the same query, prepared

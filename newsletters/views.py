@@ -43,11 +43,7 @@ def subscribe(request):
     if request.method == "POST":
         if consent.is_bot(form):
             message = SENT.format(email=request.POST.get("email", ""))
-        elif consent.over_limit(request, "subscribe"):
-            form.is_valid()
-            form.add_error(
-                None, "С вашего адреса отправлено слишком много форм. Попробуйте через 10 минут."
-            )
+        elif consent.held_back(request, form, "subscribe"):
             status = 429
         elif form.is_valid():
             accept(request, form, chrome.site)

@@ -78,7 +78,19 @@ def client_address(request):
     return get_client_ip_address(request) or None
 
 
-def over_limit(request, scope):
+def held_back(request, form, scope):
+    """Count this submission from the client's address in `scope`. Past the limit: True, and
+    `form` validated and carrying the message in Russian (the view answers 429)."""
+    if not _over_limit(request, scope):
+        return False
+    form.is_valid()
+    form.add_error(
+        None, "С вашего адреса отправлено слишком много форм. Попробуйте через 10 минут."
+    )
+    return True
+
+
+def _over_limit(request, scope):
     """Count this submission from the client's address in `scope`; True past the limit."""
     key = f"form-rate:{scope}:{client_address(request)}"
     cache.add(key, 0, RATE_WINDOW)

@@ -94,12 +94,7 @@ class FormPage(ViewRestrictionsInOneQuery, AbstractForm):
             if consent.is_bot(form):
                 # Told it went through, so that it does not try another way; nothing is kept.
                 return consent.private(self.render_landing_page(request, None, *args, **kwargs))
-            if consent.over_limit(request, f"form:{self.pk}"):
-                form.is_valid()
-                form.add_error(
-                    None,
-                    "С вашего адреса отправлено слишком много форм. Попробуйте через 10 минут.",
-                )
+            if consent.held_back(request, form, f"form:{self.pk}"):
                 status = 429
             elif form.is_valid():
                 submission = self.accept(request, form)

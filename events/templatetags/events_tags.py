@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import timezone
 
 from directory.chrome import chrome_for_request
-from events.models import EventIndexPage, EventPage
-from home.listing import below, under_home_paths, unrestricted, with_urls_below
+from events.models import EventIndexPage, EventPage, upcoming
+from home.listing import below, unrestricted, with_urls_below
 from news.flow import OrganizationsFeed
 
 register = template.Library()
@@ -21,12 +20,7 @@ UPCOMING_FIELDS = ("title", "url_path", "path", "start", "end", "place", "online
 
 
 def _upcoming(events, now):
-    return (
-        events.live()
-        .filter(Q(end__gte=now) | Q(end=None, start__gte=now))
-        .only(*UPCOMING_FIELDS)
-        .order_by("start")
-    )
+    return events.live().filter(upcoming(now)).only(*UPCOMING_FIELDS).order_by("start")
 
 
 @dataclass(frozen=True)
@@ -55,12 +49,7 @@ def _build(page, chrome, count):
     ]
     feed = OrganizationsFeed(chrome)
     if feed:
-        by_length = {
-            length: [path for path in feed.sources.by_root_path if len(path) == length]
-            for length in feed.sources.lengths
-        }
-        events = unrestricted(EventPage.objects.filter(show_in_parent_feed=True))
-        flagged = feed.label(_upcoming(under_home_paths(events, by_length), now)[:count])
+        flagged = feed.label(_upcoming(feed.flagged(EventPage.objects), now)[:count])
         found += [
             Upcoming(
                 e.title,

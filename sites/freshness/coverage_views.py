@@ -54,7 +54,7 @@ class CoverageView(ScopedReportView):
     index_url_name = "sites_freshness_coverage"
     index_results_url_name = "sites_freshness_coverage_results"
     results_template_name = "sites/freshness/coverage_results.html"
-    access_check = staticmethod(can_view_coverage)
+    allowed = staticmethod(can_view_coverage)
     table_class = RowTable
     paginate_by = 100  # the union has 2,000 territorial organizations; the region's total last
     export_filename = "ohvat-saitami"

@@ -9,7 +9,6 @@ from functools import partial
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, Table
@@ -19,7 +18,8 @@ from directory.models import Organization
 from sites.freshness import status as freshness
 from sites.freshness.columns import NO, YES, Cell
 from sites.freshness.status import Status
-from sites.network.roles import is_network_admin_once
+from sites.network.access import AllowedOnly
+from sites.network.roles import is_network_admin_once, own_organizations
 from sites.patches.scoping import drop_long_filters
 
 # Who may open which report --------------------------------------------------------------------
@@ -30,15 +30,9 @@ def _full_access(user):
     return is_network_admin_once(user)
 
 
-def _own_organizations(user):
-    if not user.is_authenticated or not user.is_active:
-        return Organization.objects.none()
-    return Organization.objects.filter(editors_group__user=user)
-
-
 def can_view_freshness(user):
     """Regional admins, superusers and the editors of any organization."""
-    return _full_access(user) or _own_organizations(user).exists()
+    return _full_access(user) or own_organizations(user).exists()
 
 
 def can_view_coverage(user):
@@ -46,21 +40,16 @@ def can_view_coverage(user):
     editors of a territorial organization (its own line). Primary editors have no line."""
     return (
         _full_access(user)
-        or _own_organizations(user).filter(kind=Organization.Kind.TERRITORIAL).exists()
+        or own_organizations(user).filter(kind=Organization.Kind.TERRITORIAL).exists()
     )
 
 
-class ScopedReportView(ReportView):
+class ScopedReportView(AllowedOnly, ReportView):
     """A report over the organizations the user may see (`freshness.visible_organizations`);
     403 for those allowed none."""
 
     paginate_by = 50
-    access_check = staticmethod(can_view_freshness)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.access_check(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_view_freshness)
 
     @cached_property
     def full_access(self):

@@ -3,50 +3,43 @@ registers: «Актуальность сайтов» (sites/freshness/report_vie
 (coverage_views.py) and «Публичные отчёты организаций» (report_views.py)."""
 
 from django.urls import path, reverse
-from wagtail.admin.menu import MenuItem
 
 from sites.freshness.coverage_views import CoverageView
 from sites.freshness.report_base import can_view_coverage, can_view_freshness
 from sites.freshness.report_views import FreshnessReportView, PublicReportsView
-
-
-class FreshnessMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_view_freshness(request.user)
-
-
-class CoverageMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_view_coverage(request.user)
+from sites.network.access import AllowedMenuItem
 
 
 def freshness_menu_item():
-    return FreshnessMenuItem(
+    return AllowedMenuItem(
         "Актуальность сайтов",
         reverse("sites_freshness"),
         name="freshness",
         icon_name="time",
         order=1300,
+        allowed=can_view_freshness,
     )
 
 
 def coverage_menu_item():
-    return CoverageMenuItem(
+    return AllowedMenuItem(
         "Охват сайтами",
         reverse("sites_freshness_coverage"),
         name="freshness-coverage",
         icon_name="site",
         order=1310,
+        allowed=can_view_coverage,
     )
 
 
 def public_reports_menu_item():
-    return FreshnessMenuItem(
+    return AllowedMenuItem(
         "Публичные отчёты организаций",
         reverse("sites_freshness_public_reports"),
         name="freshness-public-reports",
         icon_name="doc-full",
         order=1320,
+        allowed=can_view_freshness,
     )
 
 

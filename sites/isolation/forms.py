@@ -4,9 +4,9 @@ include the territorial organization's editors on their primaries' sites)."""
 
 from wagtail.models import Page
 
-from directory.models import Organization
 from home.listing import PathPrefix
 from sites.network.roles import is_network_admin_once as is_network_admin
+from sites.network.roles import own_organizations
 
 
 def own_submissions_only(user, editable_forms):
@@ -16,7 +16,7 @@ def own_submissions_only(user, editable_forms):
         return editable_forms
     # Every site's home page is a child of the root (flat trees): a page's home is the prefix
     # of its path of that length (one subquery, served by the prefix's index).
-    homes = Organization.objects.filter(editors_group__user=user, home_page__isnull=False)
+    homes = own_organizations(user).filter(home_page__isnull=False)
     length = 2 * Page.steplen
     return editable_forms.alias(home_path=PathPrefix("path", length)).filter(
         home_path__in=homes.values("home_page__path")

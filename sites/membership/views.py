@@ -8,49 +8,40 @@ from collections import Counter
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from directory.models import Organization
 from membership.models import Application
+from sites.network.access import AllowedMenuItem, AllowedOnly
 from sites.network.roles import is_network_admin_once as is_network_admin
-
-
-def _own(user):
-    if not user.is_authenticated or not user.is_active:
-        return Organization.objects.none()
-    return Organization.objects.filter(editors_group__user=user)
+from sites.network.roles import own_organizations
 
 
 def visible_applications(user):
     if is_network_admin(user):
         return Application.objects.all()
-    own = _own(user)
+    own = own_organizations(user)
     return Application.objects.filter(
         Q(organization__in=own) | Q(organization__site__isnull=True, organization__parent__in=own)
     )
 
 
 def can_handle(user):
-    return is_network_admin(user) or _own(user).exists()
+    return is_network_admin(user) or own_organizations(user).exists()
 
 
-class Applicants:
+class Applicants(AllowedOnly):
     """Who may open these views: 403 (Wagtail: back home) for anyone else."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_handle(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(can_handle)
 
 
 class ApplicationIndexView(Applicants, IndexView):
@@ -151,18 +142,13 @@ class ApplicationView(Applicants, WagtailAdminTemplateMixin, FormView):
         return {**super().get_context_data(**kwargs), "application": self.application}
 
 
-class CountsView(WagtailAdminTemplateMixin, TemplateView):
+class CountsView(AllowedOnly, WagtailAdminTemplateMixin, TemplateView):
     """Applications per territorial organization (itself and its primaries) by status: for
     the network admins. One GROUP BY query."""
 
     template_name = "sites/membership/counts.html"
     page_title = "Заявления по территориальным организациям"
     header_icon = "user"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_network_admin(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -214,23 +200,17 @@ def urlpatterns():
     ]
 
 
-class ApplicationsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_handle(request.user)
-
-
-class CountsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_network_admin(request.user)
-
-
 def applications_menu_item():
-    return ApplicationsMenuItem(
-        "Заявления о вступлении", reverse("membership_applications"), icon_name="user", order=650
+    return AllowedMenuItem(
+        "Заявления о вступлении",
+        reverse("membership_applications"),
+        icon_name="user",
+        order=650,
+        allowed=can_handle,
     )
 
 
 def counts_menu_item():
-    return CountsMenuItem(
+    return AllowedMenuItem(
         "Заявления о вступлении", reverse("membership_counts"), icon_name="user", order=950
     )

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from directory.models import Organization
+
 REGIONAL_ADMINS = "Региональные администраторы"
 
 REGIONAL_ADMIN_PERMISSIONS = [
@@ -67,6 +69,14 @@ def is_network_admin_once(user):
         found = is_network_admin(user)
         user._network_admin = found
     return found
+
+
+def own_organizations(user):
+    """The organizations whose editors' group `user` is in (none for an inactive or anonymous
+    user): whose work an editor sees."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    return Organization.objects.filter(editors_group__user=user)
 
 
 def permissions(keys):

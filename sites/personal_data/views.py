@@ -5,27 +5,18 @@ data by e-mail address everywhere, which leaves a record (`Erasure`)."""
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
 from privacy.models import ConsentRecord
-from sites.network.roles import is_network_admin_once as is_network_admin
+from sites.network.access import AllowedMenuItem, AllowedOnly
 from sites.personal_data import holders
 from sites.personal_data.models import Erasure
-
-
-class NetworkAdminsOnly:
-    def dispatch(self, request, *args, **kwargs):
-        if not is_network_admin(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ConsentFilterSet(WagtailFilterSet):
@@ -39,7 +30,7 @@ class ConsentFilterSet(WagtailFilterSet):
         fields = []
 
 
-class ConsentLogView(NetworkAdminsOnly, ReportView):
+class ConsentLogView(AllowedOnly, ReportView):
     page_title = "Журнал согласий"
     header_icon = "tick-inverse"
     index_url_name = "personal_data_consents"
@@ -99,7 +90,7 @@ class EraseForm(forms.Form):
         return holders.normalized(self.cleaned_data["email"])
 
 
-class EraseView(NetworkAdminsOnly, WagtailAdminTemplateMixin, FormView):
+class EraseView(AllowedOnly, WagtailAdminTemplateMixin, FormView):
     """Two steps: what would be removed, then removing it on confirmation."""
 
     page_title = "Удаление персональных данных"
@@ -143,19 +134,14 @@ def urlpatterns():
     ]
 
 
-class NetworkAdminMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_network_admin(request.user)
-
-
 def consents_menu_item():
-    return NetworkAdminMenuItem(
+    return AllowedMenuItem(
         "Журнал согласий", reverse("personal_data_consents"), icon_name="tick-inverse", order=900
     )
 
 
 def erase_menu_item():
-    return NetworkAdminMenuItem(
+    return AllowedMenuItem(
         "Удаление персональных данных",
         reverse("personal_data_erase"),
         icon_name="bin",
