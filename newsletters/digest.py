@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from directory.chrome import SiteChrome
-from home.listing import below, unrestricted
+from home.listing import below, unrestricted, with_urls_below
 from news.flow import OrganizationsFeed
 from news.models import NewsPage
 from newsletters.models import DigestSend, Subscription
@@ -65,18 +65,9 @@ def site_news(site, since, now, with_organizations):
         .only("title", "url_path", "path", "date", "lead", "first_published_at")
         .order_by("-first_published_at")[:MOST_NEWS]
     )
-    base = site.root_url + "/"
-    root_url_path = root.url_path
     own = [
-        Item(
-            p.title,
-            p.date,
-            p.lead,
-            base + p.url_path[len(root_url_path) :],
-            "",
-            p.first_published_at,
-        )
-        for p in pages
+        Item(p.title, p.date, p.lead, p.listing_url, "", p.first_published_at)
+        for p in with_urls_below(pages, root, site.root_url + "/")
     ]
     below_items = []
     if with_organizations:
