@@ -21,6 +21,7 @@ from events import calendar
 from events.forms import EventPageForm
 from home.listing import paginate, unrestricted
 from home.serving import ViewRestrictionsInOneQuery
+from home.tree_top import TreeTop
 
 RICH_TEXT = ["bold", "italic", "ol", "ul", "link"]
 PAST_PER_PAGE = 10
@@ -70,7 +71,7 @@ class EventIndexPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
         return calendar.response(events, request, name=self.get_site().site_name or self.title)
 
 
-class EventPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
+class EventPage(TreeTop, RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
@@ -123,6 +124,14 @@ class EventPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        # The events flow's: a region's flagged events by their home pages (home/tree_top.py).
+        indexes = [
+            models.Index(
+                fields=["tree_top"],
+                condition=models.Q(show_in_parent_feed=True),
+                name="events_flow",
+            )
+        ]
 
     def clean(self):
         super().clean()

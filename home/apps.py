@@ -11,9 +11,11 @@ class HomeConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import post_page_move
 
-        from home import site_roots
+        from home import site_roots, tree_top
 
         # The depths sites are rooted at (home/site_roots.py), kept as roots appear or move.
         post_save.connect(site_roots.site_saved, sender=Site, dispatch_uid="site-root-depths")
         post_save.connect(site_roots.page_saved, dispatch_uid="site-root-depths-page")
         post_page_move.connect(site_roots.page_moved, dispatch_uid="site-root-depths-move")
+        # The tree top kept on flagged news and events (home/tree_top.py) follows a move.
+        post_page_move.connect(tree_top.page_moved, dispatch_uid="tree-top-move")

@@ -12,10 +12,11 @@ a fixed number of queries however many organizations and news there are:
    registry, following `Organization.parent`, never the page tree: the hierarchy lives in the
    registry and the page trees are flat). Kept with the site chrome (directory/chrome.py),
    which any registry or site change renews, as it does the organization the chrome names;
-2. the news under those sites' root pages, matched by the prefix of their tree path: one
-   `IN` over a fixed-length prefix per distinct root path length (a single one in practice,
-   since every home page sits directly under the Wagtail root), not one `LIKE` per site,
-   which with hundreds of primary organizations would make a statement too deep for SQLite;
+2. the news under those sites' root pages: one `IN` over the tree tops kept on the news rows
+   (home/tree_top.py: the region's flagged news by an index, not every flagged item of the
+   network), or over a fixed-length prefix of their tree paths per distinct root path length
+   where a site is rooted deeper than a home page; never one `LIKE` per site, which with
+   hundreds of primary organizations would make a statement too deep for SQLite;
 3. the images' renditions (prefetched).
 
 An item under a view restriction (on itself or an ancestor) never leaves its own site: that is
@@ -37,6 +38,7 @@ from directory.models import Organization
 from home.listing import URL_PATH_SAFE, under_home_paths, unrestricted
 from home.prepared import Prepared, Slot
 from home.site_roots import SiteRoots
+from home.tree_top import TOP_LENGTH
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class OrganizationsFeed:
             length: [path for path in self.sources.by_root_path if len(path) == length]
             for length in self.sources.lengths
         }
-        return under_home_paths(flagged, by_length)
+        return _under(flagged, by_length)
 
     def news(self, news_pages):
         """The feed's news among `news_pages` (`NewsPage.objects`), newest first, loaded for a
@@ -140,11 +142,21 @@ def _latest_prepared(news_pages):
                 length: [Slot(f"root{length}_{number}") for number in range(paths)]
                 for length, paths in lengths
             }
-            listing = under_home_paths(news, slots).loaded_for_listing()
+            listing = _under(news, slots).loaded_for_listing()
             return listing.order_by("-date", "-pk")[:count]
 
         _LATEST[model] = Prepared(build)
     return _LATEST[model]
+
+
+def _under(flagged, paths_by_length):
+    """The `flagged` items under the home pages whose paths are given by length (values or a
+    prepared query's slots): by the tree top kept on their rows (home/tree_top.py) when every
+    site is rooted at a home page under the root, as onboarding makes them; by the prefix of
+    their paths otherwise (a site rooted deeper)."""
+    if set(paths_by_length) == {TOP_LENGTH}:
+        return flagged.filter(tree_top__in=paths_by_length[TOP_LENGTH])
+    return under_home_paths(flagged, paths_by_length)
 
 
 def _organizations_below(site):

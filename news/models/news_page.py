@@ -32,6 +32,7 @@ from home.listing import (
 )
 from home.prepared import Prepared, Slot
 from home.serving import ViewRestrictionsInOneQuery
+from home.tree_top import TreeTop
 
 ORGANIZATIONS_ROUTE = "organizations"
 ORGANIZATIONS_SLUG = "organizatsiy"
@@ -137,7 +138,7 @@ class NewsPageQuerySet(PageQuerySet):
 NewsPageManager = PageManager.from_queryset(NewsPageQuerySet)
 
 
-class NewsPage(ViewRestrictionsInOneQuery, Page):
+class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences"))
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
@@ -184,6 +185,12 @@ class NewsPage(ViewRestrictionsInOneQuery, Page):
     class Meta:
         verbose_name = _("news item")
         verbose_name_plural = _("news")
+        # The news flow's: a region's flagged news by their home pages (home/tree_top.py).
+        indexes = [
+            models.Index(
+                fields=["tree_top"], condition=Q(show_in_parent_feed=True), name="news_flow"
+            )
+        ]
 
     def clean(self):
         super().clean()

@@ -262,3 +262,43 @@ def test_another_regions_news_never_flow_into_this_one(client, region, flow):
     assert [title for _url, title in card_links(orel_home)] == ["Новость из Орла"]
     orel_list = get(client, "orel.localhost", "/novosti/organizatsiy/")
     assert "Новость из Орла" in orel_list and "Субботник" not in orel_list
+
+
+class TestTreeTop:
+    """The flow selects news by the tree top kept on their rows (home/tree_top.py): it must
+    follow the news wherever the tree moves them."""
+
+    def test_a_news_item_moved_to_another_site_flows_from_there(self, client, region, flow):
+        rylsk_index = NewsIndexPage.objects.child_of(region["school1"].site.root_page).get()
+        flow["school5"].move(rylsk_index, pos="last-child")
+        rylsk = organizations_block(get(client, RYLSK))
+        assert "Субботник в школе № 5" in rylsk
+        assert "Субботник в школе № 5" not in organizations_block(get(client, ZHELEZNOGORSK))
+
+    def test_a_news_index_moved_with_its_news_takes_them_along(self, client, region, flow):
+        index = NewsIndexPage.objects.child_of(region["school5"].site.root_page).get()
+        index.slug = "arkhiv-shkoly-5"  # its site's news index is «novosti» too
+        index.save()
+        index.move(region["school1"].site.root_page, pos="last-child")
+        assert "Субботник в школе № 5" in organizations_block(get(client, RYLSK))
+
+    def test_home_pages_reordered_under_the_root_keep_their_news(self, client, region, flow):
+        """treebeard shifts the paths of the siblings after the position a page moves to:
+        other sites' news get new paths without being moved themselves."""
+        school5_home = region["school5"].site.root_page
+        region["zh"].site.root_page.refresh_from_db()
+        school5_home.refresh_from_db()
+        school5_home.move(region["regional"].site.root_page, pos="left")
+        for item in NewsPage.objects.all():
+            assert item.tree_top == item.path[:8], item.title
+        assert "Субботник в школе № 5" in organizations_block(get(client, ZHELEZNOGORSK))
+        regional = get(client, REGIONAL, "/novosti/organizatsiy/")
+        assert "Субботник в школе № 5" in regional and "Конкурс в Рыльске" in regional
+
+    def test_resync_restores_tops_written_past_the_model(self, client, region, flow):
+        from home.tree_top import resync
+
+        NewsPage.objects.update(tree_top="")
+        assert "Субботник" not in organizations_block(get(client, ZHELEZNOGORSK))
+        resync()
+        assert "Субботник в школе № 5" in organizations_block(get(client, ZHELEZNOGORSK))
