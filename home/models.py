@@ -11,13 +11,14 @@ from home.listing import listing_slots, listing_values, parent_url, unrestricted
 from home.prepared import Prepared
 from home.serving import ViewRestrictionsInOneQuery
 from home.site_roots import SiteRootDepth  # noqa: F401 (a model of this app)
-from news.flow import OrganizationsFeed, feeds_organizations, site_organization
+from news.flow import HigherFeed, OrganizationsFeed, feeds_organizations, site_organization
 from news.models import NewsIndexPage, NewsPage
 from news.models.news_page import listing_under, load_for_cards
 from reports.models import PublicReportPage
 
 HOME_NEWS_COUNT = 4
 HOME_ORGANIZATIONS_NEWS_COUNT = 4
+HOME_HIGHER_NEWS_COUNT = 3
 
 
 class HomePage(ViewRestrictionsInOneQuery, Page):
@@ -72,7 +73,12 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
             context["organizations_news"] = feed.label(organizations_news, request)
             if organizations_news_url:
                 context["organizations_news_url"] = organizations_news_url
-        load_for_cards([*latest_news, *organizations_news], latest_news)
+        # «Новости вышестоящих организаций»: what the organizations above sent down.
+        higher_news = HigherFeed(chrome_for_request(request)).latest(
+            HOME_HIGHER_NEWS_COUNT, NewsPage.objects, request
+        )
+        context["higher_news"] = higher_news
+        load_for_cards([*latest_news, *organizations_news, *higher_news], latest_news)
         report = self.latest_report()
         context["latest_report"] = report
         if report is not None:

@@ -58,21 +58,45 @@ class Source:
         return self.home_url + quote(page.url_path[len(self.root_url_path) :], safe=URL_PATH_SAFE)
 
 
-class OrganizationsFeed:
+class _Feed:
+    """News of other organizations' sites (`sources`: a Source by its site's root path)."""
+
+    sources = SiteRoots({})
+
+    def __bool__(self):
+        return bool(self.sources)
+
+    def _by_length(self):
+        return {
+            length: [path for path in self.sources.by_root_path if len(path) == length]
+            for length in self.sources.lengths
+        }
+
+    def label(self, items, request=None):
+        """Give each news item its `source` (a Source) and `original_url` (absolute, on the
+        source organization's own hostname: the original stays the canonical address)."""
+        items = list(items)
+        for item in items:
+            item.source = self.sources.of(item)
+            item.original_url = (
+                item.source.url_of(item)
+                if item.source is not None and item.source.home_url
+                else item.get_full_url(request)
+            )
+        return items
+
+
+class OrganizationsFeed(_Feed):
     """Flagged, live, public news of the organizations below a site's organization."""
 
     def __init__(self, chrome):
         """The feed of the site of `chrome` (directory.chrome.SiteChrome), which keeps the
         organizations below."""
-        self.sources = SiteRoots({})
         site = chrome.site
         if site is None:
             return
         rows = chrome.kept("organizations-below", lambda: _organizations_below(site))
         self.sources = SiteRoots((row[3], Source(*row)) for row in rows)
-
-    def __bool__(self):
-        return bool(self.sources)
 
     def flagged(self, pages):
         """The live pages among `pages` (news or events, by their manager) flagged for the
@@ -81,11 +105,7 @@ class OrganizationsFeed:
         if not self.sources:
             return pages.none()
         flagged = unrestricted(pages.live().filter(show_in_parent_feed=True))
-        by_length = {
-            length: [path for path in self.sources.by_root_path if len(path) == length]
-            for length in self.sources.lengths
-        }
-        return _under(flagged, by_length)
+        return _under(flagged, self._by_length())
 
     def news(self, news_pages):
         """The feed's news among `news_pages` (`NewsPage.objects`), newest first, loaded for a
@@ -111,18 +131,40 @@ class OrganizationsFeed:
             values.update((f"root{length}_{number}", path) for number, path in enumerate(paths))
         return _latest_prepared(news_pages)((shape, count), **values)
 
-    def label(self, items, request=None):
-        """Give each news item its `source` (a Source) and `original_url` (absolute, on the
-        source organization's own hostname: the original stays the canonical address)."""
-        items = list(items)
-        for item in items:
-            item.source = self.sources.of(item)
-            item.original_url = (
-                item.source.url_of(item)
-                if item.source is not None and item.source.home_url
-                else item.get_full_url(request)
-            )
-        return items
+
+class HigherFeed(_Feed):
+    """News down the tree: the live, public news the organizations above a site's (its
+    territorial organization and the regional one, or the regional one for a territorial
+    site) marked «На сайты организаций», for «Новости вышестоящих организаций». At most
+    two sites' news, by the tree top kept on their rows; the organizations above are kept
+    with the site chrome (two queries when it is renewed)."""
+
+    def __init__(self, chrome):
+        organization = chrome.organization
+        if chrome.site is None or organization is None or organization.parent_id is None:
+            return
+        self.chrome = chrome
+        rows = chrome.kept("organizations-above", lambda: _organizations_above(organization))
+        self.sources = SiteRoots((row[3], Source(*row[:6])) for row in rows)
+        self.site_ids = [row[6] for row in rows]
+
+    site_ids = ()
+
+    def latest(self, count, news_pages, request=None):
+        """The newest `count` of those news among `news_pages` (`NewsPage.objects`),
+        labelled (`label()`), loaded for a listing (not for the cards). Kept with the site
+        chrome: any publish, unpublish, move, delete or restriction renews it, so what is
+        taken back leaves every site at once, and a warm home page makes no query for it."""
+        if not self.sources:
+            return []
+        by_length = self._by_length()
+
+        def build():
+            news = unrestricted(news_pages.live().filter(show_on_sites_below=True))
+            listing = _under(news, by_length).loaded_for_listing()
+            return list(listing.order_by("-date", "-pk")[:count])
+
+        return self.label(self.chrome.kept(f"news-from-above:{count}", build), request)
 
 
 _LATEST = {}
@@ -184,6 +226,28 @@ def _organizations_below(site):
     return [
         (pk, short_name, name, path, url_path, Site(hostname=hostname, port=port).root_url + "/")
         for pk, short_name, name, path, url_path, hostname, port in rows
+    ]
+
+
+def _organizations_above(organization):
+    """The Source fields of the organizations above `organization` that have a site (its
+    parent and its parent's parent), and their sites' ids: two queries."""
+    parents = Organization.objects.filter(pk=organization.parent_id).values_list("parent_id")
+    rows = Organization.objects.filter(
+        Q(pk=organization.parent_id) | Q(pk__in=parents), site__isnull=False
+    ).values_list(
+        "pk",
+        "short_name",
+        "name",
+        "site__root_page__path",
+        "site__root_page__url_path",
+        "site__hostname",
+        "site__port",
+        "site_id",
+    )
+    return [
+        (pk, short, name, path, url_path, Site(hostname=host, port=port).root_url + "/", site_id)
+        for pk, short, name, path, url_path, host, port, site_id in rows.order_by()
     ]
 
 

@@ -33,6 +33,7 @@ from home.listing import (
 from home.prepared import Prepared, Slot
 from home.serving import ViewRestrictionsInOneQuery
 from home.tree_top import TreeTop
+from news.forms import NewsPageForm
 
 ORGANIZATIONS_ROUTE = "organizations"
 ORGANIZATIONS_SLUG = "organizatsiy"
@@ -160,6 +161,16 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
         ),
     )
 
+    show_on_sites_below = models.BooleanField(
+        _("to the organizations' sites"),
+        default=False,
+        help_text=_(
+            "For the regional and territorial organizations: the news item will appear, with "
+            "a link to this page, among the news of the organizations above on the sites of "
+            "the organizations below."
+        ),
+    )
+
     objects = NewsPageManager()
 
     content_panels = [
@@ -170,6 +181,7 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
         FieldPanel("body"),
         FieldPanel("tags"),
         FieldPanel("show_in_parent_feed"),
+        FieldPanel("show_on_sites_below"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -181,6 +193,7 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
     template = "news/news_page.html"
+    base_form_class = NewsPageForm
 
     class Meta:
         verbose_name = _("news item")
@@ -189,7 +202,11 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
         indexes = [
             models.Index(
                 fields=["tree_top"], condition=Q(show_in_parent_feed=True), name="news_flow"
-            )
+            ),
+            # News down the tree (news/flow.py HigherFeed): the sites above's flagged news.
+            models.Index(
+                fields=["tree_top"], condition=Q(show_on_sites_below=True), name="news_down"
+            ),
         ]
 
     def clean(self):

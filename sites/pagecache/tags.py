@@ -13,6 +13,9 @@
 - `f<site>`, on the answers showing the news flow of the organizations below the site's (home,
   «Новости организаций»): purged by a page change on a site one or two levels below, and by
   their registry entries;
+- `a<site>`, on the home pages of the sites below site `<site>` that show its news sent down
+  («Новости вышестоящих организаций», news/flow.py HigherFeed): purged by a news item of the
+  site changed, and by its registry entry (the source's name);
 - `d`, on the directory pages (they list the registry): purged by any registry change.
 
 Site ids, not hostnames: a tag survives a change of hostname (which purges `all` anyway).
@@ -24,6 +27,7 @@ from directory.models import ContactsPage, DirectoryPage, Organization
 from events.models import EventIndexPage
 from home.models import HomePage
 from home.site_roots import site_root_paths_for
+from news.flow import HigherFeed
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
 
@@ -67,6 +71,10 @@ def flow_tag(site_id):
     return f"f{site_id}"
 
 
+def above_tag(site_id):
+    return f"a{site_id}"
+
+
 # --- The tags of an answer --------------------------------------------------------------------
 
 
@@ -82,6 +90,14 @@ def for_page(page, site):
     if issubclass(specific_class, DirectoryPage) or _shows_application_form(page):
         tags.add(DIRECTORY)
     return tags
+
+
+def from_above(page, chrome):
+    """The tags of the news from above a home page shows on the site of `chrome`: the sites
+    above's, kept with the chrome (no query on a warm request)."""
+    if not issubclass(page.specific_class or type(page), HomePage):
+        return set()
+    return {above_tag(site_id) for site_id in HigherFeed(chrome).site_ids}
 
 
 def _shows_application_form(page):
@@ -138,6 +154,8 @@ def for_page_change(pages, with_referrers=True):
         tags.add(listing_tag(site_id))
         if page.depth <= SECTION_DEPTH or isinstance(page, ContactsPage):
             tags.add(site_tag(site_id))
+        if issubclass(page.specific_class or type(page), NewsPage):
+            tags.add(above_tag(site_id))
     if site_ids:
         tags |= flows_above(site_ids)
     if with_referrers:
@@ -170,7 +188,7 @@ def for_organization(organization, previous_parent_id=None):
     parent), the flows above it (which label news with its name) and the directory."""
     tags = {DIRECTORY}
     if organization.site_id:
-        tags.add(site_tag(organization.site_id))
+        tags |= {site_tag(organization.site_id), above_tag(organization.site_id)}
         tags |= flows_above([organization.site_id])
     children = Organization.objects.filter(
         parent_id=organization.pk, site__isnull=False
