@@ -21,8 +21,9 @@ RUN /venv/bin/pip install -r /tmp/requirements.txt
 FROM python:${PYTHON_VERSION}-slim
 
 # pg_dump and pg_restore for `manage.py backup` and `restore` (the same major version as the
-# server, or newer).
+# server, or newer); Pango and a Cyrillic font for the public reports' PDFs (WeasyPrint).
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 ARG UID=1000

@@ -1,8 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -11,6 +14,7 @@ from home.blocks import BodyBlock
 from home.listing import unrestricted
 from home.serving import ViewRestrictionsInOneQuery
 
+from . import pdf
 from .forms import PublicReportPageForm
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -41,9 +45,11 @@ class ReportIndexPage(ViewRestrictionsInOneQuery, Page):
         return context
 
 
-class PublicReportPage(ViewRestrictionsInOneQuery, Page):
+class PublicReportPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
     """A yearly public report (публичный отчёт): one per year per organization. The key
-    figures are fields, not free text, so they can be compared across organizations."""
+    figures are fields, not free text, so they can be compared across organizations. It has
+    a print layout (`print/`) and a PDF (`pdf/`: the uploaded one, or one made from the page,
+    reports/pdf.py) to send to social partners."""
 
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
@@ -119,6 +125,25 @@ class PublicReportPage(ViewRestrictionsInOneQuery, Page):
         verbose_name = _("public report")
         verbose_name_plural = _("public reports")
 
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("print/")
+    def print_layout(self, request):
+        return HttpResponse(pdf.print_html(self, request))
+
+    @path("pdf/")
+    def pdf(self, request):
+        if getattr(request, "is_preview", False):
+            raise Http404
+        if self.document_id:  # through Wagtail's document view, which checks who may see it
+            return redirect(self.document.url)
+        made = pdf.made_pdf(self)
+        return FileResponse(
+            made.file.open("rb"), content_type="application/pdf", filename=pdf.filename(self)
+        )
+
     FIGURES = [
         "members_count",
         "membership_share",
@@ -161,3 +186,25 @@ class PublicReportPage(ViewRestrictionsInOneQuery, Page):
                     % {"year": self.year}
                 }
             )
+
+
+class ReportPdf(models.Model):
+    """The PDF made from a public report without an uploaded one (reports/pdf.py), with the
+    digest of the HTML it was made from: made again when that changes."""
+
+    report = models.OneToOneField(
+        PublicReportPage, on_delete=models.CASCADE, related_name="made_pdf"
+    )
+    file = models.FileField(upload_to="reports/pdf/", max_length=255)
+    digest = models.CharField(max_length=64)
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("PDF made from a public report")
+
+    def __str__(self):
+        return self.file.name
+
+    def file_bytes(self):
+        with self.file.open("rb") as handle:
+            return handle.read()

@@ -13,6 +13,10 @@ class SitesConfig(AppConfig):
 
     def ready(self):
         # Imported here, once the app registry is ready: they import models.
+        from wagtail.signals import page_published
+
+        from reports import pdf
+        from reports.models import PublicReportPage
         from sites.freshness import summary as freshness_summary
         from sites.network import signals  # noqa: F401 (connects the receivers)
         from sites.network.roles import on_post_migrate
@@ -23,6 +27,8 @@ class SitesConfig(AppConfig):
         registry.apply()
         pagecache_signals.connect()
         freshness_summary.connect()
+        # A public report's PDF made again when it is published (reports/pdf.py).
+        page_published.connect(pdf.made_on_publish, sender=PublicReportPage, dispatch_uid="pdf")
 
         post_migrate.connect(on_post_migrate, sender=self)
         post_migrate.connect(freshness_summary.fill_if_missing, sender=self)
