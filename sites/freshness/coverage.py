@@ -1,13 +1,19 @@
 """Coverage, the presidium's table: per territorial organization, how many of its primary
-organizations have a site and how many a current one, with the region's totals."""
+organizations have a site and how many a current one, and how many of its organizations (it
+and its primaries) published the year's public report and sent it to social partners, with
+the region's totals."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, When
 
 from directory.models import Organization
+from home.listing import PathPrefix
+from home.tree_top import TOP_LENGTH
+from partners.models import ReportSending
+from reports.models import PublicReportPage
 from sites.freshness.status import Status, with_status
 
 
@@ -35,6 +41,8 @@ class CoverageLine:
     with_site: int
     current: int
     statuses: Counter = field(default_factory=Counter)
+    reports_published: int = 0  # of the territorial organization and its primaries
+    reports_sent: int = 0
 
     @property
     def name(self):
@@ -111,7 +119,31 @@ def territorials_of(organizations, *, now=None, thresholds=None):
     ]
 
 
-def coverage(organizations=None, *, now=None, thresholds=None):
+def reports_by_territorial(organizations, year):
+    """(published, sent): territorial id → how many of `organizations` in its group (itself
+    and its primaries) published a public report for `year`, and sent it to a partner. Two
+    GROUP BY queries: a report is its organization's by its home page's path."""
+    group = Case(When(kind=Organization.Kind.TERRITORIAL, then=F("pk")), default=F("parent_id"))
+    roots = (
+        PublicReportPage.objects.filter(live=True, year=year)
+        .annotate(root=PathPrefix("path", TOP_LENGTH))
+        .values("root")
+    )
+    sent = ReportSending.objects.filter(year=year, ok=True).values("organization_id")
+    found = []
+    for condition in ({"site__root_page__path__in": roots}, {"pk__in": sent}):
+        rows = (
+            organizations.filter(**condition)
+            .annotate(group=group)
+            .order_by()
+            .values_list("group")
+            .annotate(n=Count("pk"))
+        )
+        found.append(dict(rows))
+    return found
+
+
+def coverage(organizations=None, *, now=None, thresholds=None, year=None):
     """Coverage per territorial organization of `organizations` (all by default): primaries
     whose parent is not among the territorial organizations are left out. Two queries,
     counted in SQL: a small `Territorial` is made per territorial organization, nothing per
@@ -120,6 +152,7 @@ def coverage(organizations=None, *, now=None, thresholds=None):
     organizations = organizations.exclude(kind=Organization.Kind.REGIONAL)
     territorials = territorials_of(organizations, now=now, thresholds=thresholds)
     by_parent = primaries_by_status(organizations, now=now, thresholds=thresholds)
+    published, sent = reports_by_territorial(organizations, year) if year else ({}, {})
     lines = []
     for territorial in territorials:
         statuses = by_parent.get(territorial.organization_id, Counter())
@@ -130,6 +163,8 @@ def coverage(organizations=None, *, now=None, thresholds=None):
                 with_site=statuses.total() - statuses[Status.NO_SITE],
                 current=statuses[Status.CURRENT],
                 statuses=statuses,
+                reports_published=published.get(territorial.organization_id, 0),
+                reports_sent=sent.get(territorial.organization_id, 0),
             )
         )
     total = CoverageLine(
@@ -138,6 +173,8 @@ def coverage(organizations=None, *, now=None, thresholds=None):
         with_site=sum(line.with_site for line in lines),
         current=sum(line.current for line in lines),
         statuses=sum((line.statuses for line in lines), Counter()),
+        reports_published=sum(line.reports_published for line in lines),
+        reports_sent=sum(line.reports_sent for line in lines),
     )
     without_site = [line.organization for line in lines if not line.organization.has_site]
     return Coverage(lines=lines, total=total, territorials_without_site=without_site)

@@ -9,6 +9,7 @@ from directory.models import Organization
 from sites.freshness.columns import Column
 from sites.freshness.coverage import coverage as compute_coverage
 from sites.freshness.exports import save_workbook
+from sites.freshness.public_reports import default_report_year
 from sites.freshness.report_base import (
     RowTable,
     ScopedReportView,
@@ -40,6 +41,10 @@ COVERAGE_COLUMNS = (
     # The table shows «75,0 %», the exports the number.
     _coverage_column("percent", "Доля с сайтом", "Доля с сайтом, %", attr="percent_display"),
     _coverage_column("current", "С актуальной информацией"),
+    # The year's public report (the previous calendar year's), of the territorial
+    # organization and its primaries: published on the site, sent to social partners.
+    _coverage_column("reports_published", "Опубликовали публичный отчёт"),
+    _coverage_column("reports_sent", "Направили отчёт партнёрам"),
 )
 
 
@@ -67,7 +72,11 @@ class CoverageView(ScopedReportView):
         organizations = self.organizations.filter(
             kind__in=[Organization.Kind.TERRITORIAL, Organization.Kind.PRIMARY]
         )
-        return compute_coverage(organizations, now=self.now)
+        return compute_coverage(organizations, now=self.now, year=self.report_year)
+
+    @cached_property
+    def report_year(self):
+        return default_report_year(self.now)
 
     def get_queryset(self):
         lines = [CoverageRow(line) for line in self.coverage.lines]
@@ -79,6 +88,7 @@ class CoverageView(ScopedReportView):
         context = super().get_context_data(*args, **kwargs)
         context["coverage"] = self.coverage
         context["full_access"] = self.full_access
+        context["report_year"] = self.report_year
         return context
 
     def to_row_dict(self, item):
@@ -112,3 +122,5 @@ class CoverageRow:
         self.percent = line.percent
         self.percent_display = _percent(line.percent)
         self.site_status = str(line.organization.status) if line.organization else ""
+        self.reports_published = line.reports_published
+        self.reports_sent = line.reports_sent

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "membership",
     "events",
     "newsletters",
+    "partners",
     "sites",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -375,9 +375,9 @@ def test_coverage_table_totals_and_export(admin_client, region):
     response = admin_client.get(COVERAGE_URL)
     shown = table(response)
     assert shown.order == ["46-03", "46-01", "46-02"]
-    assert shown.rows["46-01"] == ["Железногорская", "актуален", "4", "3", "75,0 %", "2"]
-    assert shown.rows["46-02"] == ["Рыльская", "пуст", "2", "1", "50,0 %", "1"]
-    assert shown.rows["46-03"] == ["Горшеченская", "нет сайта", "2", "0", "0,0 %", "0"]
+    assert shown.rows["46-01"] == ["Железногорская", "актуален", "4", "3", "75,0 %", "2", "1", "0"]
+    assert shown.rows["46-02"] == ["Рыльская", "пуст", "2", "1", "50,0 %", "1", "0", "0"]
+    assert shown.rows["46-03"] == ["Горшеченская", "нет сайта", "2", "0", "0,0 %", "0", "0", "0"]
     assert "Итого по области" in response.text
     assert "Территориальных организаций с сайтом: 2 из 3." in " ".join(response.text.split())
     assert "<li>Горшеченская</li>" in response.text
@@ -391,9 +391,12 @@ def test_coverage_table_totals_and_export(admin_client, region):
         "С сайтом",
         "Доля с сайтом, %",
         "С актуальной информацией",
+        "Опубликовали публичный отчёт",
+        "Направили отчёт партнёрам",
     )
-    assert lines[2] == ("Железногорская", "актуален", 4, 3, 75, 2)
-    assert lines[-1][0] == "Итого по области" and lines[-1][2:] == (8, 4, 50, 3)
+    # Its own report for 2025 (the past year) is published; none was sent to partners.
+    assert lines[2] == ("Железногорская", "актуален", 4, 3, 75, 2, 1, 0)
+    assert lines[-1][0] == "Итого по области" and lines[-1][2:] == (8, 4, 50, 3, 1, 0)
     without = list(workbook.worksheets[1].iter_rows(values_only=True))
     assert without == [("Код", "Территориальная организация"), ("46-03", "Горшеченская")]
 

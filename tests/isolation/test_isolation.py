@@ -40,7 +40,10 @@ from directory.models import Organization
 from home.models import StandardPage
 from membership.models import Application
 from news.models import NewsIndexPage, NewsPage
+from partners.models import ReportSending, SocialPartner
 from privacy.models import ConsentRecord
+from reports.models import PublicReportPage, ReportIndexPage
+from sites.network.building import add_published_child
 from sites.network.roles import REGIONAL_ADMINS
 from sites.onboarding import services as onboarding
 from webforms.models import FormField, FormPage
@@ -471,6 +474,70 @@ VIEWS = [
         who="admin",
         shows="территориальная организация тэ",
     ),
+    # Social partners and sending reports to them: the organization's own editors
+    View(
+        "partners",
+        lambda w: "/admin/partners/",
+        listing=True,
+        who="owner",
+        shows="secret-a-partner",
+    ),
+    View(
+        "partners export",
+        lambda w: "/admin/partners/?export=csv",
+        listing=True,
+        who="owner",
+        shows="secret-a-partner",
+    ),
+    View("partner edit", lambda w: f"/admin/partners/edit/{w.partner.pk}/", who="owner"),
+    View(
+        "partner edit (POST)",
+        lambda w: f"/admin/partners/edit/{w.partner.pk}/",
+        method="post",
+        data=lambda w: {
+            "organization": w.a.pk,
+            "name": "Переименован",
+            "kind": "employer",
+            "email": "renamed@example.org",
+        },
+        who="owner",
+    ),
+    View("partner delete", lambda w: f"/admin/partners/delete/{w.partner.pk}/", who="owner"),
+    View(
+        "partner delete (POST)",
+        lambda w: f"/admin/partners/delete/{w.partner.pk}/",
+        method="post",
+        who="owner",
+    ),
+    View("partner history", lambda w: f"/admin/partners/history/{w.partner.pk}/", who="owner"),
+    View("partner usage", lambda w: f"/admin/partners/usage/{w.partner.pk}/", who="owner"),
+    View(
+        "send a report to partners",
+        lambda w: f"/admin/partners/send/{w.report.pk}/",
+        who="owner",
+        shows="secret-a-partner",
+    ),
+    View(
+        "send a report to partners (POST)",
+        lambda w: f"/admin/partners/send/{w.report.pk}/",
+        method="post",
+        data=lambda w: {"partners": [w.partner.pk]},
+        who="owner",
+    ),
+    View(
+        "report sendings",
+        lambda w: "/admin/partners/sendings/",
+        listing=True,
+        who="owner",
+        shows="secret-a-partner",
+    ),
+    View(
+        "report sendings export",
+        lambda w: "/admin/partners/sendings/?export=csv",
+        listing=True,
+        who="owner",
+        shows="secret-a-partner",
+    ),
     # Personal data across the network: the network admins only
     View(
         "consent log",
@@ -620,6 +687,24 @@ def build_world():
     submission = FormSubmission.objects.create(
         page=form, form_data={question.clean_name: "secret-a-answer"}
     )
+    report = add_published_child(
+        ReportIndexPage.objects.descendant_of(home).get(),
+        PublicReportPage(
+            title="Отчёт secret-a-report", slug="secret-a-report", year=2025, summary="Итоги"
+        ),
+    )
+    partner = SocialPartner.objects.create(
+        organization=a, name="secret-a-partner", email="secret-a-partner@example.org"
+    )
+    ReportSending.objects.create(
+        report=report,
+        organization=a,
+        partner=partner,
+        partner_name=partner.name,
+        email=partner.email,
+        year=2025,
+        ok=True,
+    )
 
     return SimpleNamespace(
         t=t,
@@ -647,6 +732,8 @@ def build_world():
         form=form,
         submission=submission,
         application=application,
+        report=report,
+        partner=partner,
         editor_a=editor_a,
         editor_b=editor_b,
         editor_t=editor_t,
@@ -707,6 +794,8 @@ def state():
         FormSubmission.objects.count(),
         ConsentRecord.objects.count(),
         list(Application.objects.order_by("pk").values_list("pk", "status", "note")),
+        list(SocialPartner.objects.order_by("pk").values_list("pk", "name", "email")),
+        ReportSending.objects.count(),
     )
 
 
