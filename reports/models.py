@@ -88,6 +88,15 @@ class PublicReportPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
         validators=PERCENT,
         help_text=_("The union recommends 4–6 %"),
     )
+    training_budget_share = models.DecimalField(
+        _("share of the budget spent on training the activists, %"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("The union recommends 6–10 %"),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -103,7 +112,9 @@ class PublicReportPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
                         FieldPanel("collective_agreements_count"),
                     ]
                 ),
-                FieldPanel("info_budget_share"),
+                FieldRowPanel(
+                    [FieldPanel("info_budget_share"), FieldPanel("training_budget_share")]
+                ),
             ],
             heading=_("Key figures"),
         ),
@@ -150,6 +161,7 @@ class PublicReportPage(RoutablePageMixin, ViewRestrictionsInOneQuery, Page):
         "primary_organizations_count",
         "collective_agreements_count",
         "info_budget_share",
+        "training_budget_share",
     ]
 
     @property

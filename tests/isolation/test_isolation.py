@@ -538,6 +538,22 @@ VIEWS = [
         who="owner",
         shows="secret-a-partner",
     ),
+    # The information-work reports (sites/infowork/)
+    View(
+        "budget share report",
+        lambda w: "/admin/reports/budget-share/?year=2025",
+        listing=True,
+        shows="secret-a-org",
+    ),
+    View(
+        "budget share export",
+        lambda w: "/admin/reports/budget-share/?year=2025&export=csv",
+        listing=True,
+        shows="secret-a-org",
+    ),
+    View(
+        "information work for the year", lambda w: "/admin/reports/information-work/", who="admin"
+    ),
     # Personal data across the network: the network admins only
     View(
         "consent log",
