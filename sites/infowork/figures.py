@@ -7,7 +7,6 @@ organizations: a report is its organization's by the path of its site's home pag
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-
 from urllib.parse import quote
 
 from django.db.models import Case, Count, F, Max, Q, When
