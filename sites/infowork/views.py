@@ -23,6 +23,7 @@ from sites.freshness.report_base import (
 )
 from sites.freshness.status import current_time
 from sites.infowork import yearly
+from sites.infowork.contest import FORMULA, rating
 from sites.infowork.figures import ABOVE, BELOW, NOT_GIVEN, WITHIN, organization_years
 from sites.network.access import AllowedMenuItem, AllowedOnly
 
@@ -123,6 +124,98 @@ class BudgetShareView(ScopedReportView):
         return {name: getattr(item, name) for name in self.list_export}
 
 
+class ContestFilterSet(RowFilterSet):
+    row_filters = ("year",)
+
+    year = django_filters.NumberFilter(label="Год", method="keep", min_value=1990, max_value=2100)
+
+    class Meta(RowFilterSet.Meta):
+        fields = ["year", "kind", "territorial"]
+
+
+class ContestView(ScopedReportView):
+    """«Смотр-конкурс сайтов»: the year's rating of the sites the user may see, the formula
+    above it (sites/infowork/contest.py)."""
+
+    page_title = "Смотр-конкурс сайтов"
+    header_icon = "pick"
+    index_url_name = "infowork_contest"
+    index_results_url_name = "infowork_contest_results"
+    results_template_name = "sites/infowork/contest_results.html"
+    filterset_class = ContestFilterSet
+    table_class = RowTable
+    paginate_by = 100
+    export_filename = "smotr-konkurs"
+    list_export = [
+        "place",
+        "code",
+        "short_name",
+        "territorial",
+        "news_months",
+        "report",
+        "contacts",
+        "flow",
+        "events",
+        "score",
+    ]
+    export_headings = {
+        "place": "Место",
+        "code": "Код",
+        "short_name": "Организация",
+        "territorial": "Территориальная организация",
+        "news_months": "Месяцев с новостями",
+        "report": "Публичный отчёт",
+        "contacts": "Полные контакты",
+        "flow": "Новостей в ленте вышестоящей",
+        "events": "Событий",
+        "score": "Баллы",
+    }
+    columns = [
+        Column("place", label="Место"),
+        Column("short_name", label="Организация"),
+        Column("territorial", label="Территориальная организация"),
+        Column("news_months", label="Месяцев с новостями"),
+        Column("report_label", label="Отчёт"),
+        Column("contacts_label", label="Контакты"),
+        Column("flow", label="В ленте выше"),
+        Column("events", label="События"),
+        Column("score", label="Баллы"),
+    ]
+
+    @cached_property
+    def year(self):
+        values = self.filters.row_filter_values() if self.filters else {}
+        return int(values.get("year") or default_report_year(self.now))
+
+    def get_page_subtitle(self):
+        return f"за {self.year} год"
+
+    def get_queryset(self):
+        return [ContestRow(entry) for entry in rating(self.filtered_organizations(), self.year)]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["formula"] = FORMULA
+        context["year"] = self.year
+        return context
+
+    def to_row_dict(self, item):
+        row = {name: getattr(item.entry, name) for name in self.list_export}
+        row["report"] = "да" if item.entry.report else "нет"
+        row["contacts"] = "да" if item.entry.contacts else "нет"
+        return row
+
+
+class ContestRow:
+    def __init__(self, entry):
+        self.entry = entry
+        for name in ("place", "code", "short_name", "territorial", "news_months", "flow", "events"):
+            setattr(self, name, getattr(entry, name))
+        self.score = str(entry.score).replace(".", ",")
+        self.report_label = "опубликован" if entry.report else "нет"
+        self.contacts_label = "полные" if entry.contacts else "неполные"
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(
         label="Год публичных отчётов",
@@ -171,6 +264,12 @@ def urlpatterns():
             name="infowork_budget_results",
         ),
         path("reports/information-work/", InformationWorkView.as_view(), name="infowork_yearly"),
+        path("reports/contest/", ContestView.as_view(), name="infowork_contest"),
+        path(
+            "reports/contest/results/",
+            ContestView.as_view(results_only=True),
+            name="infowork_contest_results",
+        ),
     ]
 
 
@@ -180,6 +279,16 @@ def budget_menu_item():
         reverse("infowork_budget"),
         icon_name="doc-full",
         order=960,
+        allowed=can_view_freshness,
+    )
+
+
+def contest_menu_item():
+    return AllowedMenuItem(
+        "Смотр-конкурс сайтов",
+        reverse("infowork_contest"),
+        icon_name="pick",
+        order=965,
         allowed=can_view_freshness,
     )
 
