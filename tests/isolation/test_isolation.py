@@ -554,6 +554,18 @@ VIEWS = [
     View(
         "information work for the year", lambda w: "/admin/reports/information-work/", who="admin"
     ),
+    View(
+        "contest rating",
+        lambda w: "/admin/reports/contest/?year=2025",
+        listing=True,
+        shows="secret-a-org",
+    ),
+    View(
+        "contest rating export",
+        lambda w: "/admin/reports/contest/?year=2025&export=csv",
+        listing=True,
+        shows="secret-a-org",
+    ),
     # Personal data across the network: the network admins only
     View(
         "consent log",
