@@ -48,6 +48,7 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
         "privacy.PrivacyPolicyPage",
         "webforms.FormPage",
         "events.EventIndexPage",
+        "library.DocumentsPage",
     ]
     template = "home/home_page.html"
 

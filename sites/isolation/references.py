@@ -115,14 +115,34 @@ class ChoosableReferencesMixin:
         if user is None:
             return  # not an admin request (a command, a test building pages): nothing to check
         new = references_of(self.instance)
-        for formset in getattr(self, "formsets", {}).values():
+        for name, formset in getattr(self, "formsets", {}).items():
+            # Cleaned first (ClusterForm validates its formsets after the form), so that each
+            # inline object holds the ids it was sent.
+            formset.is_valid()
             for form in formset.forms:
                 if form.has_changed():
                     new.update(references_of(form.instance))
+                    new.update(_foreign_keys(form.instance, name))
         for field, message in foreign_references(user, new, self._references_before):
             self.add_error(
                 field if field in self.fields and not _is_stream(self, field) else None, message
             )
+
+
+def _foreign_keys(instance, name):
+    """The images, documents and pages an inline object (a formset's: «Документы»' items, a
+    form's fields) refers to by a foreign key. The reference index extracts an inline's
+    references only from the page that holds it, and the form's page has not been given
+    its inlines yet when it is cleaned."""
+    found = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname) if field.many_to_one else None
+        if value is None:
+            continue
+        for content_type_id, (_kind, model) in _kinds().items():
+            if issubclass(field.related_model, model):
+                found[(content_type_id, str(value))] = name
+    return found
 
 
 def _is_stream(form, name):

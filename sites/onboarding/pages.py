@@ -8,6 +8,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from directory.models import DirectoryPage, Organization
 from events.models import EventIndexPage
 from home.search_index import index_in_batches, per_save_indexing_paused
+from library.models import DOCUMENTS_SLUG, DOCUMENTS_TITLE, DocumentsPage
 from privacy.models import POLICY_SLUG, POLICY_TITLE, PrivacyPolicyPage
 from sites.network.building import add_published_child
 
@@ -61,8 +62,21 @@ def ensure_events_index(organization, result, *, user=None, taken=None):
     return _ensure_child(organization.home_page, page, result, user, taken)
 
 
+def ensure_documents_page(organization, result, *, user=None, taken=None):
+    """Every site has «Документы» (library/), in the menu: its own documents and those the
+    organizations above send to the structure."""
+    if organization.home_page_id is None:
+        return
+    page = DocumentsPage(title=DOCUMENTS_TITLE, slug=DOCUMENTS_SLUG, show_in_menus=True)
+    return _ensure_child(organization.home_page, page, result, user, taken)
+
+
 # What every site has, made by `ensure_site_pages()`: (the page type, the function making it).
-EVERY_SITE = ((PrivacyPolicyPage, ensure_policy_page), (EventIndexPage, ensure_events_index))
+EVERY_SITE = (
+    (PrivacyPolicyPage, ensure_policy_page),
+    (EventIndexPage, ensure_events_index),
+    (DocumentsPage, ensure_documents_page),
+)
 
 
 def ensure_site_pages(organization, result, *, user=None):

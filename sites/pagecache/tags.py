@@ -13,9 +13,9 @@
 - `f<site>`, on the answers showing the news flow of the organizations below the site's (home,
   «Новости организаций»): purged by a page change on a site one or two levels below, and by
   their registry entries;
-- `a<site>`, on the home pages of the sites below site `<site>` that show its news sent down
-  («Новости вышестоящих организаций», news/flow.py HigherFeed): purged by a news item of the
-  site changed, and by its registry entry (the source's name);
+- `a<site>`, on the home pages and «Документы» of the sites below site `<site>`, which show its
+  news and documents sent down (news/flow.py HigherFeed, library/models.py): purged by a news
+  item or the «Документы» of the site changed, and by its registry entry (the source's name);
 - `d`, on the directory pages (they list the registry): purged by any registry change.
 
 Site ids, not hostnames: a tag survives a change of hostname (which purges `all` anyway).
@@ -27,6 +27,7 @@ from directory.models import ContactsPage, DirectoryPage, Organization
 from events.models import EventIndexPage
 from home.models import HomePage
 from home.site_roots import site_root_paths_for
+from library.models import DocumentsPage
 from news.flow import HigherFeed
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
@@ -95,7 +96,7 @@ def for_page(page, site):
 def from_above(page, chrome):
     """The tags of the news from above a home page shows on the site of `chrome`: the sites
     above's, kept with the chrome (no query on a warm request)."""
-    if not issubclass(page.specific_class or type(page), HomePage):
+    if not issubclass(page.specific_class or type(page), (HomePage, DocumentsPage)):
         return set()
     return {above_tag(site_id) for site_id in HigherFeed(chrome).site_ids}
 
@@ -154,7 +155,7 @@ def for_page_change(pages, with_referrers=True):
         tags.add(listing_tag(site_id))
         if page.depth <= SECTION_DEPTH or isinstance(page, ContactsPage):
             tags.add(site_tag(site_id))
-        if issubclass(page.specific_class or type(page), NewsPage):
+        if issubclass(page.specific_class or type(page), (NewsPage, DocumentsPage)):
             tags.add(above_tag(site_id))
     if site_ids:
         tags |= flows_above(site_ids)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "events",
     "newsletters",
     "partners",
+    "library",
     "sites",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -254,3 +254,36 @@ def test_a_translation_cannot_swap_in_another_organizations_image(w):
     )
     assert response.status_code in (200, 201)
     assert SegmentOverride.objects.get().data_json == json.dumps(str(other.pk))
+
+
+def test_the_documents_section_cannot_publish_another_organizations_document(w):
+    """An item of «Документы» (an inline of the page) is a reference like any other."""
+    from library.models import DocumentsPage
+
+    page = DocumentsPage.objects.descendant_of(w.a.home_page).get()
+    client = as_user(w.editor_a)
+    url = f"/admin/pages/{page.pk}/edit/"
+    data = {
+        "title": "Документы",
+        "slug": page.slug,
+        "intro": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-title": "",
+        "items-0-category": "forms",
+        "items-0-date": "",
+        "items-0-ORDER": "1",
+        "items-0-id": "",
+        "items-0-DELETE": "",
+        "action-publish": "1",
+    }
+    response = client.post(url, {**data, "items-0-document": w.b_doc.pk})
+    assert f"Документ №{w.b_doc.pk} {REFUSED_DOC}" in errors_of(response)
+    assert not page.items.exists()
+    assert Client().get(w.b_doc.url).status_code == 404
+    assert client.post(url, {**data, "items-0-document": w.a_doc.pk}).status_code == 302
+    assert [item.document for item in DocumentsPage.objects.get(pk=page.pk).items.all()] == [
+        w.a_doc
+    ]

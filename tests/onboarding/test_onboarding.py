@@ -85,8 +85,8 @@ class TestOnboardOne:
         school.refresh_from_db()
         after = snapshot()
 
-        # home + the template's five sections + the personal data policy and «События»
-        assert after["pages"] - before["pages"] == 8
+        # home + the template's five sections + the personal data policy, «События», «Документы»
+        assert after["pages"] - before["pages"] == 9
         assert after["sites"] - before["sites"] == 1
         assert after["collections"] - before["collections"] == 1
         assert after["groups"] - before["groups"] == 1
