@@ -26,6 +26,9 @@ class SocialPartner(models.Model):
     contact_person = models.CharField("контактное лицо", max_length=200, blank=True)
     email = models.EmailField("e-mail")
     created_at = models.DateTimeField("добавлен", auto_now_add=True)
+    # The news «Для социальных партнёров» published up to this time have been sent to it
+    # (sites/partners/news.py); moved only by a letter that went.
+    news_sent_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "социальный партнёр"
@@ -80,3 +83,32 @@ class ReportSending(models.Model):
 
     def __str__(self):
         return f"{self.partner_name}: {self.report_id}"
+
+
+class PartnerNewsLetter(models.Model):
+    """One monthly letter of news to one partner, with the mail server's answer."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="+"
+    )
+    partner = models.ForeignKey(
+        SocialPartner,
+        verbose_name="партнёр",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="news_letters",
+    )
+    partner_name = models.CharField("партнёр", max_length=300)
+    email = models.EmailField("e-mail")
+    sent_at = models.DateTimeField("отправлено", default=timezone.now)
+    items = models.PositiveIntegerField("новостей")
+    ok = models.BooleanField("доставлено на почтовый сервер")
+    error = models.CharField("ошибка", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "письмо партнёру с новостями"
+        verbose_name_plural = "письма партнёрам с новостями"
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.partner_name}: {self.sent_at:%Y-%m-%d}"

@@ -171,6 +171,14 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
         ),
     )
 
+    for_social_partners = models.BooleanField(
+        _("for the social partners"),
+        default=False,
+        help_text=_(
+            "The news item will go to the organization's social partners in the monthly letter."
+        ),
+    )
+
     objects = NewsPageManager()
 
     content_panels = [
@@ -182,6 +190,7 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
         FieldPanel("tags"),
         FieldPanel("show_in_parent_feed"),
         FieldPanel("show_on_sites_below"),
+        FieldPanel("for_social_partners"),
     ]
     search_fields = [
         *Page.search_fields,
@@ -206,6 +215,10 @@ class NewsPage(TreeTop, ViewRestrictionsInOneQuery, Page):
             # News down the tree (news/flow.py HigherFeed): the sites above's flagged news.
             models.Index(
                 fields=["tree_top"], condition=Q(show_on_sites_below=True), name="news_down"
+            ),
+            # The monthly letter to the organization's social partners (sites/partners/news.py).
+            models.Index(
+                fields=["tree_top"], condition=Q(for_social_partners=True), name="news_partners"
             ),
         ]
 

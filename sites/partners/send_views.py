@@ -14,7 +14,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
-from partners.models import ReportSending
+from partners.models import PartnerNewsLetter, ReportSending
 from reports.models import PublicReportPage
 from reports.pdf import organization_of
 from sites.network.access import AllowedMenuItem, AllowedOnly
@@ -172,6 +172,47 @@ class SendingLogView(AllowedOnly, IndexView):
         return row
 
 
+def visible_news_letters(user):
+    if is_network_admin(user):
+        return PartnerNewsLetter.objects.all()
+    return PartnerNewsLetter.objects.filter(organization__in=own_organizations(user))
+
+
+class NewsLetterLogView(SendingLogView):
+    """«Письма партнёрам с новостями»: the monthly letters (sites/partners/news.py)."""
+
+    model = PartnerNewsLetter
+    page_title = "Письма партнёрам с новостями"
+    index_url_name = "partners_news_letters"
+    index_results_url_name = "partners_news_letters_results"
+    list_filter = ["ok"]
+    export_filename = "pisma-partneram"
+    list_export = ["sent_at", "organization", "partner_name", "email", "items", "ok", "error"]
+    export_headings = {
+        "sent_at": "Отправлено",
+        "organization": "Организация",
+        "partner_name": "Партнёр",
+        "email": "E-mail",
+        "items": "Новостей",
+        "ok": "Доставлено на почтовый сервер",
+        "error": "Ошибка",
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            Column("partner_name", label="Партнёр"),
+            Column("email", label="E-mail"),
+            Column("organization", label="Организация", accessor="organization.short_name"),
+            Column("items", label="Новостей"),
+            BooleanColumn("ok", label="Отправлено"),
+            DateColumn("sent_at", label="Когда"),
+        ]
+
+    def get_base_queryset(self):
+        return visible_news_letters(self.request.user).select_related("organization")
+
+
 def urlpatterns():
     return [
         path("partners/send/<int:report_id>/", SendReportView.as_view(), name="partners_send"),
@@ -180,6 +221,12 @@ def urlpatterns():
             "partners/sendings/results/",
             SendingLogView.as_view(results_only=True),
             name="partners_sendings_results",
+        ),
+        path("partners/news-letters/", NewsLetterLogView.as_view(), name="partners_news_letters"),
+        path(
+            "partners/news-letters/results/",
+            NewsLetterLogView.as_view(results_only=True),
+            name="partners_news_letters_results",
         ),
     ]
 
@@ -190,6 +237,16 @@ def sendings_menu_item():
         reverse("partners_sendings"),
         icon_name="mail",
         order=641,
+        allowed=keeps_partners,
+    )
+
+
+def news_letters_menu_item():
+    return AllowedMenuItem(
+        "Письма партнёрам",
+        reverse("partners_news_letters"),
+        icon_name="mail",
+        order=642,
         allowed=keeps_partners,
     )
 

@@ -40,7 +40,7 @@ from directory.models import Organization
 from home.models import StandardPage
 from membership.models import Application
 from news.models import NewsIndexPage, NewsPage
-from partners.models import ReportSending, SocialPartner
+from partners.models import PartnerNewsLetter, ReportSending, SocialPartner
 from privacy.models import ConsentRecord
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.network.building import add_published_child
@@ -532,6 +532,13 @@ VIEWS = [
         shows="secret-a-partner",
     ),
     View(
+        "letters of news to partners",
+        lambda w: "/admin/partners/news-letters/",
+        listing=True,
+        who="owner",
+        shows="secret-a-partner",
+    ),
+    View(
         "report sendings export",
         lambda w: "/admin/partners/sendings/?export=csv",
         listing=True,
@@ -731,6 +738,14 @@ def build_world():
         partner_name=partner.name,
         email=partner.email,
         year=2025,
+        ok=True,
+    )
+    PartnerNewsLetter.objects.create(
+        organization=a,
+        partner=partner,
+        partner_name=partner.name,
+        email=partner.email,
+        items=1,
         ok=True,
     )
 

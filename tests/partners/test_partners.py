@@ -2,17 +2,22 @@
 partners, send a published report (its link and PDF) once per partner, and see it in the log
 and the coverage report; nothing of it reaches another organization's editors."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from partners.models import ReportSending, SocialPartner
+from news.models import NewsIndexPage, NewsPage
+from partners.models import PartnerNewsLetter, ReportSending, SocialPartner
 from reports.models import PublicReportPage, ReportIndexPage
 from sites.freshness.public_reports import default_report_year
 from sites.network.building import add_published_child
+from sites.partners.news import send_partner_news
 from tests.freshness.test_freshness_admin import COVERAGE_URL, exported_xlsx
 from tests.freshness.test_freshness_panel import editor_of
 
@@ -246,3 +251,72 @@ def test_the_coverage_report_shows_who_published_and_who_sent_this_years_report(
     assert lines[zh.short_name][-2:] == (2, 1)
     assert lines[region["other"].short_name][-2:] == (0, 0)
     assert lines["Итого по области"][-2:] == (2, 1)
+
+
+# The monthly letter of news «Для социальных партнёров» -------------------------------------
+
+
+def marked(zh, slug, *, for_partners=True, published=None):
+
+    index = NewsIndexPage.objects.child_of(zh.site.root_page).get()
+    return add_published_child(
+        index,
+        NewsPage(
+            title=f"Новость {slug}",
+            slug=slug,
+            lead=f"Анонс {slug}",
+            for_social_partners=for_partners,
+        ),
+        at=published,
+    )
+
+
+def test_the_monthly_letter_sends_each_marked_item_once(zh, partners):
+
+    now = timezone.now()
+    marked(zh, "soglashenie", published=now - timedelta(days=3))
+    marked(zh, "vnutrennee", for_partners=False, published=now - timedelta(days=2))
+    summary = send_partner_news(now)
+    assert summary.sent == 2 and sorted(m.to[0] for m in mail.outbox) == [
+        "school5@zh.example",
+        "uo@zh.example",
+    ]
+    letter = mail.outbox[0]
+    assert "Новость soglashenie" in letter.body and "Новость vnutrennee" not in letter.body
+    assert "http://zheleznogorsk.localhost/novosti/soglashenie/" in letter.body
+    assert PartnerNewsLetter.objects.filter(ok=True, items=1).count() == 2
+    # Run again the same day, or a week later: nothing new is sent.
+    assert send_partner_news(now).sent == 0
+    marked(zh, "seminar", published=now + timedelta(days=5))
+    assert send_partner_news(now + timedelta(days=7)).sent == 0, "one letter a month"
+    # A month later: the new item only.
+    mail.outbox.clear()
+    assert send_partner_news(now + timedelta(days=30)).sent == 2
+    assert "Новость seminar" in mail.outbox[0].body and "soglashenie" not in mail.outbox[0].body
+
+
+def test_a_failed_monthly_letter_is_logged_and_sent_by_the_next_run(zh, partners, monkeypatch):
+
+    now = timezone.now()
+    marked(zh, "soglashenie", published=now - timedelta(days=1))
+
+    def broken(letter, fail_silently=False):
+        raise ConnectionRefusedError("SMTP сервер недоступен")
+
+    monkeypatch.setattr(EmailMessage, "send", broken)
+    summary = send_partner_news(now)
+    assert summary.failed == 2 and not mail.outbox
+    assert PartnerNewsLetter.objects.filter(ok=False).count() == 2
+    monkeypatch.undo()
+    assert send_partner_news(now + timedelta(hours=1)).sent == 2
+    assert all("soglashenie" in letter.body for letter in mail.outbox)
+
+
+def test_another_organizations_partners_never_get_its_news(region, zh, partners):
+
+    SocialPartner.objects.create(
+        organization=region["other"], name="Рыльское УО", email="uo@rylsk.example"
+    )
+    marked(zh, "soglashenie", published=timezone.now())
+    send_partner_news(timezone.now())
+    assert "uo@rylsk.example" not in [letter.to[0] for letter in mail.outbox]
