@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from sites.freshness import panel, views
@@ -13,3 +15,9 @@ hooks.register("construct_homepage_panels", panel.construct_homepage_panels)
 hooks.register(
     "construct_homepage_summary_items", panel.construct_homepage_summary_items, order=1000
 )
+
+
+@hooks.register("insert_global_admin_css")
+def report_tables_css():
+    """The reports' tables at a laptop's width (static/css/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -50,6 +50,7 @@ class ScopedReportView(AllowedOnly, ReportView):
 
     paginate_by = 50
     allowed = staticmethod(can_view_freshness)
+    table_classname = "report-table"  # static/css/admin.css: fits a laptop's screen
 
     @cached_property
     def full_access(self):

@@ -33,6 +33,14 @@ from sites.freshness.status import Status
 # «Актуальность сайтов» -----------------------------------------------------------------------
 
 
+def beside_the_name(columns, name):
+    """`columns` with the one called `name` moved to right after the organization's name."""
+    moved = next(column for column in columns if column.name == name)
+    rest = [column for column in columns if column is not moved]
+    at = next(number for number, column in enumerate(rest) if column.name == "name") + 1
+    return [*rest[:at], moved, *rest[at:]]
+
+
 class FreshnessFilterSet(RowFilterSet):
     row_filters = ("status", "no_report_year")
 
@@ -72,7 +80,9 @@ class FreshnessReportView(ScopedReportView):
     list_export = list(EXPORT_HEADERS)  # shows the export buttons; stream_csv() writes them
     export_filename = "aktualnost-saitov"
 
-    columns = [table_column(column) for column in COLUMNS]
+    # On screen the status is beside the name (a laptop's width shows it without scrolling);
+    # the exports keep the command's order (sites/freshness/columns.py).
+    columns = [table_column(column) for column in beside_the_name(COLUMNS, "status")]
 
     @cached_property
     def header_buttons(self):
@@ -171,7 +181,10 @@ class PublicReportsView(ScopedReportView):
         )
         for column in ORGANIZATION_COLUMNS
     ]
-    columns.append(PublicReportColumn("published", label="Публичный отчёт", sort_key="published"))
+    # Beside the name, as the freshness report's status.
+    columns.insert(
+        2, PublicReportColumn("published", label="Публичный отчёт", sort_key="published")
+    )
 
     @cached_property
     def year(self):
