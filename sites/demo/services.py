@@ -32,6 +32,7 @@ from directory.models import Organization
 from events.models import EventIndexPage, EventPage
 from news.models import NewsIndexPage, NewsPage
 from reports.models import PublicReportPage, ReportIndexPage
+from sites.demo.programme import add_demo_programme
 from sites.freshness import summary as freshness_summary
 from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
@@ -205,6 +206,10 @@ def fill_demo_content(org, activity, today):
             # Every third item of the organizations below the regional one goes up the
             # regional news flow, so «Новости организаций» has something to show.
             show_in_parent_feed=org.kind != Organization.Kind.REGIONAL and n % 3 == 0,
+            # The latest item of the regional and territorial committees goes down the tree,
+            # and every fourth to the social partners' monthly letter.
+            show_on_sites_below=org.kind != Organization.Kind.PRIMARY and n == 0,
+            for_social_partners=n % 4 == 1,
         )
         page.tags.add(*rng.sample(NEWS_TAGS, 2))
         add_published_child(news_index, page, at=aware(date, hour=10))
@@ -221,15 +226,25 @@ def fill_demo_content(org, activity, today):
             year=year,
             summary=f"Итоги работы организации в {year} году: защита трудовых прав, "
             "социальное партнёрство, оздоровление, информационная работа.",
-            document=make_report_pdf(org, collection, year),
+            # The latest year's PDF is made from the page (reports/pdf.py), the older uploaded.
+            document=None if year == today.year - 1 else make_report_pdf(org, collection, year),
             members_count=org.members_count,
             membership_share=Decimal(rng.randint(700, 990)) / 10,
             collective_agreements_count=rng.randint(1, 40),
             info_budget_share=Decimal(rng.randint(20, 70)) / 10,
-            body=[("paragraph", "<p>Полный текст отчёта — в приложенном файле.</p>")],
+            training_budget_share=Decimal(rng.randint(40, 110)) / 10,
+            body=[
+                (
+                    "paragraph",
+                    "<p>Организация защищала трудовые права работников образования, вела "
+                    "переговоры с работодателями и органами управления образованием, "
+                    "оздоравливала членов Профсоюза и их детей.</p>",
+                )
+            ],
         )
         report_date = aware(datetime(year + 1, 2, 20).date())
         add_published_child(report_index, report, at=min(report_date, aware(last)))
+    add_demo_programme(org, today, draw_text)
 
 
 EVENT_TITLES = [

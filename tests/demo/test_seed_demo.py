@@ -13,6 +13,7 @@ from wagtail.models import Collection, Page, Revision, Site
 
 from directory.models import Organization
 from news.models import NewsPage
+from partners.models import ReportSending
 from reports.models import PublicReportPage
 from sites.demo import services as demo
 
@@ -97,8 +98,22 @@ def test_seed_loads_sites_news_and_reports_and_a_second_run_changes_nothing():
     assert (TODAY - latest.last_published_at.date()).days <= 20
     assert NewsPage.objects.descendant_of(zh.site.root_page).count() >= 9
     assert PublicReportPage.objects.descendant_of(zh.site.root_page).count() == 3
-    report = PublicReportPage.objects.live().descendant_of(zh.site.root_page).first()
-    assert Client().get(report.document.url).status_code == 200, "members download the PDFs"
+    reports = PublicReportPage.objects.live().descendant_of(zh.site.root_page).order_by("-year")
+    latest, older = reports[0], reports[1]
+    assert latest.document is None, "the latest year's PDF is made from the page"
+    made = Client().get(latest.url + "pdf/", HTTP_HOST=zh.site.hostname)
+    assert made.status_code == 200 and made["Content-Type"] == "application/pdf"
+    assert Client().get(older.document.url).status_code == 200, "members download the PDFs"
+    # The information-work programme: partners, a report sent, documents for the structure.
+    assert zh.social_partners.count() == 2
+    assert (
+        zh.social_partners.first().sendings.exists()
+        or ReportSending.objects.filter(organization=zh).exists()
+    )
+    school = Organization.objects.get(code="46-01-001")
+    documents = Client().get("/dokumenty/", HTTP_HOST=school.site.hostname).text
+    assert "Форма отчёта первичной организации" in documents
+    assert "Положение о смотре-конкурсе информационной работы" in documents
 
     stale = Organization.objects.get(code="46-06")
     latest = NewsPage.objects.live().descendant_of(stale.site.root_page).order_by("-date").first()
