@@ -9,7 +9,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["sites", "home", "news", "reports", "directory"]
+PACKAGES = [
+    "sites",
+    "home",
+    "news",
+    "reports",
+    "directory",
+    "privacy",
+    "webforms",
+    "membership",
+    "events",
+    "newsletters",
+    "partners",
+    "library",
+]
 MAX_LINES = 450
 # Modules whose function-level imports are there for start-up order (AppConfig.ready and the
 # signal receivers it connects, which run before every model can be imported at the top).
