@@ -13,6 +13,7 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 from directory.models import ContactsPage, DirectoryPage
 from events.models import EventIndexPage, EventPage
 from home.models import HomePage, StandardPage
+from library.models import DocumentsPage
 from news.models import NewsIndexPage, NewsPage
 from privacy.models import PrivacyPolicyPage
 from reports.models import PublicReportPage, ReportIndexPage
@@ -34,6 +35,7 @@ PAGE_TYPES = [
     FormPage,
     EventIndexPage,
     EventPage,
+    DocumentsPage,
 ]
 
 # parent type -> the only types that may be created under it.
@@ -48,6 +50,7 @@ ALLOWED_CHILDREN = {
         PrivacyPolicyPage,
         FormPage,
         EventIndexPage,
+        DocumentsPage,
     },
     StandardPage: {StandardPage, FormPage},
     NewsIndexPage: {NewsPage},
@@ -60,6 +63,7 @@ ALLOWED_CHILDREN = {
     FormPage: set(),
     EventIndexPage: {EventPage},
     EventPage: set(),
+    DocumentsPage: set(),
 }
 
 
@@ -88,6 +92,7 @@ class PageTypePlacementTests(WagtailPageTestCase):
             DirectoryPage,
             PrivacyPolicyPage,
             EventIndexPage,
+            DocumentsPage,
         ):
             self.assertAllowedParentPageTypes(section, {HomePage})
         self.assertAllowedParentPageTypes(FormPage, {HomePage, StandardPage})

@@ -12,6 +12,7 @@ from wagtail.models import Collection, Page, Site
 from directory.models import ContactsPage, DirectoryPage
 from events.models import EventIndexPage
 from home.models import StandardPage
+from library.models import DocumentsPage
 from news.models import NewsIndexPage, NewsPage
 from privacy.models import PrivacyPolicyPage
 from reports.models import PublicReportPage, ReportIndexPage
@@ -69,6 +70,7 @@ class TestSiteBuilder:
             DirectoryPage,  # territorial and regional sites list the organizations below
             PrivacyPolicyPage,  # every site (152-ФЗ)
             EventIndexPage,
+            DocumentsPage,  # every site: its documents and those sent down
         }
         assert all(p.live and p.live_revision_id for p in home.get_descendants(inclusive=True))
         assert territorial.collection.get_parent() == Collection.get_first_root_node()
