@@ -17,6 +17,7 @@ from wagtail.admin.views.reports import ReportView
 from directory.models import Organization
 from sites.freshness import status as freshness
 from sites.freshness.columns import NO, YES, Cell
+from sites.freshness.public_reports import default_report_year
 from sites.freshness.status import Status
 from sites.network.access import AllowedOnly
 from sites.network.roles import is_network_admin_once, own_organizations
@@ -42,6 +43,21 @@ def can_view_coverage(user):
         _full_access(user)
         or own_organizations(user).filter(kind=Organization.Kind.TERRITORIAL).exists()
     )
+
+
+def year_filter(label="Год отчёта"):
+    """A report's `?year=` (1990–2100), read by `ForYear`, not a filter of the queryset."""
+    return django_filters.NumberFilter(label=label, method="keep", min_value=1990, max_value=2100)
+
+
+class ForYear:
+    """A report for a year: its filters' `year` (`year_filter()`), by default the previous
+    calendar year, whose public reports are published this year."""
+
+    @cached_property
+    def year(self):
+        values = self.filters.row_filter_values() if self.filters else {}
+        return int(values.get("year") or default_report_year(self.now))
 
 
 class ScopedReportView(AllowedOnly, ReportView):

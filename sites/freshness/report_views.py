@@ -20,13 +20,15 @@ from sites.freshness.columns import (
     YES,
     order_by,
 )
-from sites.freshness.public_reports import default_report_year, public_reports
+from sites.freshness.public_reports import public_reports
 from sites.freshness.report_base import (
+    ForYear,
     RowFilterSet,
     RowTable,
     ScopedReportView,
     can_view_coverage,
     table_column,
+    year_filter,
 )
 from sites.freshness.status import Status
 
@@ -135,9 +137,7 @@ class FreshnessReportView(ScopedReportView):
 class PublicReportsFilterSet(RowFilterSet):
     row_filters = ("year", "published")
 
-    year = django_filters.NumberFilter(
-        label="Год отчёта", method="keep", min_value=1990, max_value=2100
-    )
+    year = year_filter()
     published = django_filters.ChoiceFilter(
         label="Отчёт",
         choices=[("yes", "Опубликован"), ("no", "Не опубликован")],
@@ -159,7 +159,7 @@ class PublicReportColumn(Column):
     cell_template_name = "sites/freshness/report_cell.html"
 
 
-class PublicReportsView(ScopedReportView):
+class PublicReportsView(ForYear, ScopedReportView):
     """For a year (by default the previous one), which organizations have published their
     public report (PublicReportPage) and which have not."""
 
@@ -185,11 +185,6 @@ class PublicReportsView(ScopedReportView):
     columns.insert(
         2, PublicReportColumn("published", label="Публичный отчёт", sort_key="published")
     )
-
-    @cached_property
-    def year(self):
-        values = self.filters.row_filter_values() if self.filters else {}
-        return int(values.get("year") or default_report_year(self.now))
 
     def get_page_subtitle(self):
         return f"за {self.year} год"

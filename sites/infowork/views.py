@@ -9,17 +9,18 @@ import django_filters
 from django import forms
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from sites.freshness.public_reports import default_report_year
 from sites.freshness.report_base import (
+    ForYear,
     RowFilterSet,
     RowTable,
     ScopedReportView,
     can_view_freshness,
+    year_filter,
 )
 from sites.freshness.status import current_time
 from sites.infowork import yearly
@@ -35,9 +36,7 @@ def percent(value):
 class BudgetFilterSet(RowFilterSet):
     row_filters = ("year", "assessment")
 
-    year = django_filters.NumberFilter(
-        label="Год отчёта", method="keep", min_value=1990, max_value=2100
-    )
+    year = year_filter()
     assessment = django_filters.ChoiceFilter(
         label="Доля на информационную работу",
         choices=[(value, value.capitalize()) for value in (BELOW, WITHIN, ABOVE, NOT_GIVEN)],
@@ -64,7 +63,7 @@ class BudgetRow:
         self.training_assessment = row.training_assessment
 
 
-class BudgetShareView(ScopedReportView):
+class BudgetShareView(ForYear, ScopedReportView):
     """Per organization with a public report for the year: its shares of the budget spent on
     information work (recommended 4–6 %) and on training the activists (6–10 %)."""
 
@@ -103,11 +102,6 @@ class BudgetShareView(ScopedReportView):
         Column("training_assessment", label="Оценка (6–10 %)"),
     ]
 
-    @cached_property
-    def year(self):
-        values = self.filters.row_filter_values() if self.filters else {}
-        return int(values.get("year") or default_report_year(self.now))
-
     def get_page_subtitle(self):
         return f"по публичным отчётам за {self.year} год"
 
@@ -127,13 +121,13 @@ class BudgetShareView(ScopedReportView):
 class ContestFilterSet(RowFilterSet):
     row_filters = ("year",)
 
-    year = django_filters.NumberFilter(label="Год", method="keep", min_value=1990, max_value=2100)
+    year = year_filter("Год")
 
     class Meta(RowFilterSet.Meta):
         fields = ["year", "kind", "territorial"]
 
 
-class ContestView(ScopedReportView):
+class ContestView(ForYear, ScopedReportView):
     """«Смотр-конкурс сайтов»: the year's rating of the sites the user may see, the formula
     above it (sites/infowork/contest.py)."""
 
@@ -181,11 +175,6 @@ class ContestView(ScopedReportView):
         Column("events", label="События"),
         Column("score", label="Баллы"),
     ]
-
-    @cached_property
-    def year(self):
-        values = self.filters.row_filter_values() if self.filters else {}
-        return int(values.get("year") or default_report_year(self.now))
 
     def get_page_subtitle(self):
         return f"за {self.year} год"

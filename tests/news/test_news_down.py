@@ -13,12 +13,20 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from news.models import NewsIndexPage, NewsPage
-from sites.network.building import add_published_child
 from sites.pagecache import tags
 from tests.freshness.test_freshness_panel import editor_of
 from tests.home.test_page_types import post_add_form
 
-from .conftest import REGIONAL, RYLSK, SCHOOL1, SCHOOL5, ZHELEZNOGORSK, get
+from .conftest import (
+    REGIONAL,
+    RYLSK,
+    SCHOOL1,
+    SCHOOL5,
+    ZHELEZNOGORSK,
+    get,
+    home_section,
+    publish_news,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,29 +36,16 @@ def region(flow_region):
     return flow_region
 
 
-BLOCK_START = 'id="home-higher-news-heading"'
 QUERY_BUDGET = 16
 
 
-def sent_down(org, slug, *, down=True, date=None, **fields):
-    index = NewsIndexPage.objects.child_of(org.site.root_page).get()
-    page = NewsPage(
-        slug=slug,
-        title=fields.pop("title", f"Новость {slug}"),
-        lead=f"Анонс {slug}",
-        date=date or datetime.date(2026, 10, 1),
-        show_on_sites_below=down,
-        **fields,
-    )
-    return add_published_child(index, page)
+def sent_down(org, slug, *, down=True, **fields):
+    return publish_news(org, slug, show_on_sites_below=down, **fields)
 
 
 def higher_block(html):
     """The home page's «Новости вышестоящих организаций» section, or "" if there is none."""
-    if BLOCK_START not in html:
-        return ""
-    start = html.index(BLOCK_START)
-    return html[start : html.index("</section>", start)]
+    return home_section(html, "home-higher-news-heading")
 
 
 def titles(block):

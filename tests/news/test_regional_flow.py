@@ -15,7 +15,16 @@ from sites.network.building import add_published_child
 from sites.onboarding.services import onboard
 
 from .. import factories
-from .conftest import REGIONAL, RYLSK, SCHOOL5, ZHELEZNOGORSK, get, organization
+from .conftest import (
+    REGIONAL,
+    RYLSK,
+    SCHOOL5,
+    ZHELEZNOGORSK,
+    get,
+    home_section,
+    organization,
+    publish_news,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,28 +35,17 @@ def region(flow_region):
 
 
 QUERY_BUDGET = 15
-BLOCK_START = 'id="home-organizations-news-heading"'
+BLOCK_ID = "home-organizations-news-heading"
+BLOCK_START = f'id="{BLOCK_ID}"'
 
 
-def post(org, slug, *, flagged=True, date=None, **fields):
-    index = NewsIndexPage.objects.child_of(org.site.root_page).get()
-    page = NewsPage(
-        slug=slug,
-        title=fields.pop("title", f"Новость {slug}"),
-        lead=f"Анонс {slug}",
-        date=date or datetime.date(2026, 10, 1),
-        show_in_parent_feed=flagged,
-        **fields,
-    )
-    return add_published_child(index, page)
+def post(org, slug, *, flagged=True, **fields):
+    return publish_news(org, slug, show_in_parent_feed=flagged, **fields)
 
 
 def organizations_block(html):
     """The home page's «Новости организаций» section, or "" if there is none."""
-    if BLOCK_START not in html:
-        return ""
-    start = html.index(BLOCK_START)
-    return html[start : html.index("</section>", start)]
+    return home_section(html, BLOCK_ID)
 
 
 def card_links(html):
