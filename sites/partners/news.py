@@ -81,13 +81,10 @@ def send_partner_news(now=None):
 
 def _send(organization, partner, items, now, summary):
     with transaction.atomic():
+        # Still where this run read it (None matches IS NULL): not sent by another run since.
         locked = (
             SocialPartner.objects.select_for_update(skip_locked=True)
             .filter(pk=partner.pk, news_sent_until=partner.news_sent_until)
-            .first()
-            if partner.news_sent_until
-            else SocialPartner.objects.select_for_update(skip_locked=True)
-            .filter(pk=partner.pk, news_sent_until__isnull=True)
             .first()
         )
         if locked is None:  # another run has it, or sent it since
