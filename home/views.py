@@ -9,6 +9,7 @@ from directory.below import home_paths_below, pages_under
 from directory.chrome import chrome_for_request
 from directory.models import Organization
 from home.listing import paginate
+from home.search_tops import search_under
 from home.site_roots import root_depths
 from news.models import NewsPage
 
@@ -38,8 +39,10 @@ def search(request):
             homes = home_paths_below(organization, own_site=True, translations=True)
             pages = pages_under(homes, pages)
         else:
+            homes = [site.root_page.path]
             pages = pages.descendant_of(site.root_page, inclusive=True)
-        pagination = paginate(pages.search(query, operator="and"), request, RESULTS_PER_PAGE)
+        results = search_under(homes, query, pages, operator="and")
+        pagination = paginate(results, request, RESULTS_PER_PAGE)
         results_page, paginator = pagination["page_obj"], pagination["paginator"]
         page_range = pagination["page_range"]
         _annotate(results_page, search_all)

@@ -56,4 +56,9 @@ PRIVATE_NAMES = [
     ("treebeard.mp_tree", "MP_Node._get_path"),
     # Disconnected while onboarding saves many pages (home/search_index.py).
     ("wagtail.search.signal_handlers", "post_save_signal_handler"),
+    # Overridden to restrict a search to some sites' entries (home/search_tops.py).
+    (
+        "modelsearch.backends.database.postgres.postgres",
+        "PostgresSearchQueryCompiler._apply_ordering_and_scoring",
+    ),
 ]
