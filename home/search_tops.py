@@ -24,17 +24,22 @@ SQLite (development, tests) keeps its FTS5 search: the condition is PostgreSQL's
 import copy
 import functools
 
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Window
 from django.db.models.sql.where import AND, ExtraWhere
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from home.listing import paginate
 from home.tree_top import TOP_LENGTH, top_of
 
 COLUMN = "tree_top"
 INDEX = "home_indexentry_top_title_body"
 ENTRY_TRIGGER = "home_indexentry_tree_top"
 PAGE_TRIGGER = "home_page_entries_tree_top"
+TOTAL = "_search_total"  # the number of matches, on each row of a page of results
 
 CREATE_SQL = [
     # Trusted since PostgreSQL 13: a database owner may create it without being a superuser.
@@ -83,7 +88,7 @@ CREATE_SQL = [
 ]
 INDEX_SQL = (
     f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON wagtailsearch_indexentry "
-    f"USING gin ({COLUMN}, (title || body))"
+    f"USING gin ({COLUMN}, (title || body)) WITH (fastupdate = off)"
 )
 DROP_SQL = [
     f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}",
@@ -109,14 +114,15 @@ def search_under(home_paths, query, pages, **kwargs):
 
 @functools.cache
 def _entries_under(compiler_class):
-    """`compiler_class` restricting the search entries it joins to the tree tops `tops`."""
+    """`compiler_class` restricting the search entries it joins to the tree tops `tops`, and
+    counting every match on each row of a page of results (`TOTAL`)."""
 
     class EntriesUnder(compiler_class):
         def __init__(self, *args, tops, **kwargs):
             super().__init__(*args, **kwargs)
             self.tops = tops
 
-        def _apply_ordering_and_scoring(self, queryset, *args, **kwargs):
+        def _apply_ordering_and_scoring(self, queryset, rank, start, stop, *args, **kwargs):
             # Called with the matching pages joined to their entries, before the ranking.
             queryset = queryset.all()  # a copy, its own query to add to
             quote = connection.ops.quote_name
@@ -124,7 +130,31 @@ def _entries_under(compiler_class):
                 if join.table_name == IndexEntry._meta.db_table:
                     condition = f"{quote(alias)}.{quote(COLUMN)} = ANY(%s)"
                     queryset.query.where.add(ExtraWhere([condition], [self.tops]), AND)
-            return super()._apply_ordering_and_scoring(queryset, *args, **kwargs)
+            if stop is not None:  # a page of results: the count comes with it
+                queryset = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+            return super()._apply_ordering_and_scoring(queryset, rank, start, stop, *args, **kwargs)
 
     EntriesUnder.__qualname__ = f"EntriesUnder[{compiler_class.__name__}]"
     return EntriesUnder
+
+
+def paginate_search(results, request, per_page):
+    """`home.listing.paginate()` for search results: on PostgreSQL (`search_under()`) the
+    page's rows carry the number of matches, so the match runs once, not once to count and
+    again for the page. Elsewhere, or past the last page, the paginator counts."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        number = 1
+    rows = list(results[(number - 1) * per_page : number * per_page])
+    total = getattr(rows[0], TOTAL, None) if rows else None
+    if total is None:
+        return paginate(results, request, per_page)
+    paginator = Paginator(results, per_page)
+    paginator.count = total
+    page_obj = PaginatorPage(rows, number, paginator)
+    return {
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "page_range": paginator.get_elided_page_range(number, on_each_side=2),
+    }

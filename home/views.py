@@ -8,8 +8,7 @@ from wagtail.models import Locale, Page, Site
 from directory.below import home_paths_below, pages_under
 from directory.chrome import chrome_for_request
 from directory.models import Organization
-from home.listing import paginate
-from home.search_tops import search_under
+from home.search_tops import paginate_search, search_under
 from home.site_roots import root_depths
 from news.models import NewsPage
 
@@ -42,7 +41,7 @@ def search(request):
             homes = [site.root_page.path]
             pages = pages.descendant_of(site.root_page, inclusive=True)
         results = search_under(homes, query, pages, operator="and")
-        pagination = paginate(results, request, RESULTS_PER_PAGE)
+        pagination = paginate_search(results, request, RESULTS_PER_PAGE)
         results_page, paginator = pagination["page_obj"], pagination["paginator"]
         page_range = pagination["page_range"]
         _annotate(results_page, search_all)

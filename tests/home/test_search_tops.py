@@ -5,6 +5,7 @@ follow every page wherever the tree moves it, or a search would lose it."""
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -94,3 +95,19 @@ def test_the_search_index_is_over_tree_top_and_text():
         )
         (definition,) = cursor.fetchone()
     assert "gin (tree_top, ((title || body)))" in definition
+
+
+def test_a_page_of_results_runs_the_match_once(client, region):
+    """The page's rows carry the number of matches (home/search_tops.py paginate_search):
+    no second run of the match to count them. Past the last page, the last page."""
+    add_news(region["territorial"], 12)
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, "zheleznogorsk.localhost", "/search/", q="Анонс", page="2")
+    matches = [query for query in queries if "wagtailsearch_indexentry" in query["sql"]]
+    assert len(matches) == 1, [query["sql"][:80] for query in matches]
+    html = response.content.decode()
+    assert "Найдено 12 страниц" in html
+    assert len(titles(response)) == 2  # 11 and 12 of 12, ten a page
+    past = get(client, "zheleznogorsk.localhost", "/search/", q="Анонс", page="9")
+    assert past.status_code == 200 and len(titles(past)) == 2
+    assert "Найдено 12 страниц" in past.content.decode()
