@@ -6,9 +6,8 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Page
 
-from directory.models import Organization
-
-from . import factories, site_content
+from . import factories, shared_region, site_content
+from .shared_region import module_region
 
 
 @pytest.fixture(autouse=True)
@@ -113,137 +112,37 @@ def editor_client(client, editor):
     return client
 
 
-@pytest.fixture
-def region(request, db):
-    """The regional organization, a territorial one and one of its primaries, each with a site
-    built by the platform's own site builder. Built once per test module where it can be
-    (`_shared_region`), else for the test; either way each test gets its own instances."""
-    if SHARED_REGION in request.fixturenames:
-        shared = request.getfixturevalue(SHARED_REGION)
-        fresh = Organization.objects.in_bulk(shared.values())
-        return {key: fresh[pk] for key, pk in shared.items()}
-    return site_content.build_small_region()
-
-
-SHARED_REGION = "_shared_region"
+# The regional organization, a territorial one and one of its primaries, each with a site
+# built by the platform's own site builder.
+region = module_region(site_content.build_small_region)
 
 
 @pytest.fixture(scope="module")
-def _shared_region(django_db_setup, django_db_blocker):
-    """{key: primary key} of `region`'s organizations, built once for the module's tests that
-    share it (`pytest_collection_modifyitems`) in a transaction of its own: each test runs in
-    a savepoint inside it, rolled back after the test as always, and the region is rolled back
-    after the module's last test. Onboarding four sites cost ~0.6 s (SQLite) to ~0.9 s
-    (PostgreSQL) in each of some 450 tests."""
+def _shared_region(request, django_db_setup, django_db_blocker):
+    """The region of a `module_region()` fixture, built once for the module's tests that share
+    it (`pytest_collection_modifyitems`) in a transaction of its own: each test runs in a
+    savepoint inside it, rolled back after the test as always, and the region is rolled back
+    after the module's last test. Onboarding the root `region`'s four sites cost ~0.6 s
+    (SQLite) to ~0.9 s (PostgreSQL) in each of some 450 tests."""
+    build = shared_region.MODULE_BUILDERS[request.module.__name__]
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            built = site_content.build_small_region()
+            built = build()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             raise
-    yield {key: organization.pk for key, organization in built.items()}
+    yield built
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
 
 
-# Fixtures that may come before `region` without changing what it builds: those that only
-# patch the test's own view of the world (a logged-in client, the mailbox, the cache cleared).
-_HARMLESS_BEFORE_REGION = {
-    "request",
-    "db",
-    "_django_db_helper",
-    "django_db_setup",
-    "django_db_blocker",
-    "django_db_modify_db_settings",
-    "django_db_modify_db_settings_parallel_suffix",
-    "django_db_modify_db_settings_tox_suffix",
-    "django_db_modify_db_settings_xdist_suffix",
-    "django_db_use_migrations",
-    "django_db_keepdb",
-    "django_db_createdb",
-    "django_test_environment",
-    "monkeypatch",
-    "_fresh_cache",
-    "_force_login_passes_two_factor",
-    "_live_server_helper",
-    "_template_string_if_invalid_marker",
-    "_django_set_urlconf",
-    "_django_isolate_apps",
-    "_django_db_marker",
-    "_django_clear_site_cache",
-    "_dj_autoclear_mailbox",
-    "_django_setup_unittest",
-    "_session_faker",
-    "_fail_for_invalid_template_variable",
-    "client",
-    "rf",
-    "pytestconfig",
-    "tmp_path",
-    "tmp_path_factory",
-    "settings",  # a wrapper: what a test changes with it, it changes after its fixtures
-}
-
-
-def _shares_region(item):
-    """Whether `item` can take the module's region: it asks for the root conftest's `region`,
-    runs in a transaction that is rolled back (not a transactional test, which empties the
-    database), and nothing it sets up before `region` could change what `region` builds (a
-    frozen clock, settings)."""
-    names = getattr(item, "fixturenames", ())
-    if "region" not in names:
-        return False
-    definitions = item._fixtureinfo.name2fixturedefs.get("region", ())
-    if not definitions or definitions[-1].func.__module__ != __name__:
-        return False  # another conftest's region (the browser tests' own)
-    marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    )
-    if transactional:
-        return False
-    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
-        return False
-    definitions = item._fixtureinfo.name2fixturedefs
-    before = {
-        name
-        for name in names[: names.index("region")]
-        if not _needs_region(name, definitions, set())
-    }
-    return before <= _HARMLESS_BEFORE_REGION
-
-
-def _needs_region(name, definitions, seen):
-    """Whether fixture `name` asks for `region`, itself or through another (then it is set
-    up after `region`, whatever its place in the test's list of fixtures)."""
-    if name == "region":
-        return True
-    if name in seen or name not in definitions:
-        return False
-    seen.add(name)
-    return any(_needs_region(arg, definitions, seen) for arg in definitions[name][-1].argnames)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """In each module's run of tests (pytest-django has put the transactional ones last), the
-    tests that share the module's region go after those that do not, and build it first: the
-    region's transaction is open from the first of them to the module's end, so no test that
-    expects an empty database runs inside it."""
-    ordered, start = [], 0
-    for end in range(1, len(items) + 1):
-        if end == len(items) or items[end].module is not items[start].module:
-            run = items[start:end]
-            sharing = [item for item in run if _shares_region(item)]
-            shared = {id(item) for item in sharing}
-            ordered += [item for item in run if id(item) not in shared] + sharing
-            for item in sharing:
-                item.fixturenames.insert(0, SHARED_REGION)
-            start = end
-    items[:] = ordered
+    shared_region.order(items)
 
 
 @pytest.fixture(params=["process-local cache", "Redis"])

@@ -10,6 +10,7 @@ from directory.models import DirectoryPage
 from sites.onboarding.services import OnboardingResult, ensure_directory_page, onboard
 
 from .. import factories
+from ..shared_region import module_region
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,7 @@ def organization(kind, code, short_name, parent, *, hostname="", site=True, **ex
     return org
 
 
-@pytest.fixture
-def region():
+def build():
     regional = factories.regional_organization()
     onboard(regional)
     regional.refresh_from_db()
@@ -71,6 +71,9 @@ def region():
         ),
         "ry_school": organization("primary", "46-02-001", "ППО СОШ № 1 г. Рыльска", ry, site=False),
     }
+
+
+region = module_region(build)
 
 
 def get(client, host, **params):

@@ -15,16 +15,11 @@ from events.models import EventIndexPage, EventPage
 from sites.network.building import add_published_child
 from webforms.models import FormPage
 
-from ..site_content import RYLSK, ZHELEZNOGORSK, build_small_region
+from ..site_content import RYLSK, ZHELEZNOGORSK
 
 pytestmark = pytest.mark.django_db
 
 SCHOOL = "school5-zh.localhost"
-
-
-@pytest.fixture
-def region(db):
-    return build_small_region()
 
 
 def index_of(organization):

@@ -17,6 +17,7 @@ from sites.network.roles import REGIONAL_ADMINS
 from sites.personal_data import holders
 
 from .. import factories
+from ..shared_region import module_region
 from ..site_content import RYLSK, ZHELEZNOGORSK, build_small_region
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,7 @@ APPLY = "/zayavlenie/"
 SCHOOL = "school5-zh.localhost"
 
 
-@pytest.fixture
-def region(db):
+def build():
     found = build_small_region()
     found["primary"].email = "ppo5@example.org"
     found["primary"].save()
@@ -36,6 +36,9 @@ def region(db):
         "primary", "46-01-002", "ППО детского сада № 3", "sad3-zh", found["territorial"]
     )
     return found
+
+
+region = module_region(build)
 
 
 def options(html):

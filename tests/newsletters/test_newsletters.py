@@ -17,16 +17,11 @@ from newsletters.models import DigestSend, Subscription
 from privacy.models import ConsentRecord
 from sites.network.building import add_published_child
 
-from ..site_content import ZHELEZNOGORSK, build_small_region
+from ..site_content import ZHELEZNOGORSK
 
 pytestmark = pytest.mark.django_db
 
 SCHOOL = "school5-zh.localhost"
-
-
-@pytest.fixture
-def region(db):
-    return build_small_region()
 
 
 def subscribe(client, host=ZHELEZNOGORSK, **extra):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sites.public.views import A11Y_COOKIE, AccessibilityMode, replace_images_with_alt_text
 
+from ..shared_region import module_region
 from ..site_content import PAGES, RYLSK, ZHELEZNOGORSK, build_region
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.django_db
 QUERY_BUDGET = 15
 
 
-@pytest.fixture
-def region():
-    return build_region()
+region = module_region(build_region)
 
 
 def html_tag(html):

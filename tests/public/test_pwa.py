@@ -7,14 +7,13 @@ import json
 import pytest
 from PIL import Image
 
+from ..shared_region import module_region
 from ..site_content import RYLSK, ZHELEZNOGORSK, build_region
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def region():
-    return build_region()
+region = module_region(build_region)
 
 
 def manifest(client, host):

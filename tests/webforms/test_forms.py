@@ -14,17 +14,12 @@ from privacy import consent
 from privacy.models import ConsentRecord
 from sites.network.roles import REGIONAL_ADMINS
 
-from ..site_content import build_small_region, survey
+from ..site_content import survey
 
 pytestmark = pytest.mark.django_db
 
 HOST = "school5-zh.localhost"
 URL = "/opros/"
-
-
-@pytest.fixture
-def region(db):
-    return build_small_region()
 
 
 @pytest.fixture
