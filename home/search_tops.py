@@ -29,6 +29,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Window
 from django.db.models.sql.where import AND, ExtraWhere
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
@@ -100,6 +101,54 @@ DROP_SQL = [
 ]
 
 
+# A run of at least this many consecutive tree tops is matched as a range.
+MIN_RUN = 3
+
+
+def tops_condition(column, tops):
+    """SQL (and its parameters) for `column` being one of `tops`: the runs of consecutive
+    sibling paths (a region whose sites were made together) as ranges, each one scan of the
+    index, and the rest as a list, whose every value is a scan of its own (at 3,000 sites a
+    region's 354 tree tops: 15 ms as a list, 3 ms as one range). Consecutive means the next
+    path in treebeard's alphabet, so a range holds the run's own tree tops and no other: tree
+    paths are of one length at one depth, digits before capitals, in any collation."""
+    runs = []
+    for top in sorted(tops):
+        if runs and _is_next(runs[-1][-1], top):
+            runs[-1].append(top)
+        else:
+            runs.append([top])
+    ranges = [run for run in runs if len(run) >= MIN_RUN]
+    singles = [top for run in runs if len(run) < MIN_RUN for top in run]
+    conditions = [f"{column} BETWEEN %s AND %s" for _run in ranges]
+    params = [value for run in ranges for value in (run[0], run[-1])]
+    if singles or not ranges:
+        conditions.append(f"{column} = ANY(%s)")
+        params.append(singles)
+    return "(" + " OR ".join(conditions) + ")", params
+
+
+def _is_next(path, other):
+    """Whether tree path `other` is the sibling right after `path`."""
+    step = Page.steplen
+    if len(path) != len(other) or path[:-step] != other[:-step]:
+        return False
+    alphabet = Page.alphabet
+    try:
+        number = [alphabet.index(character) for character in path[-step:]]
+        following = [alphabet.index(character) for character in other[-step:]]
+    except ValueError:
+        return False
+    return _value(following, len(alphabet)) == _value(number, len(alphabet)) + 1
+
+
+def _value(digits, base):
+    value = 0
+    for digit in digits:
+        value = value * base + digit
+    return value
+
+
 def search_under(home_paths, query, pages, **kwargs):
     """`pages.search(query, **kwargs)` for pages that are all under the home pages at
     `home_paths`: on PostgreSQL the search reads only those sites' entries."""
@@ -128,8 +177,8 @@ def _entries_under(compiler_class):
             quote = connection.ops.quote_name
             for alias, join in list(queryset.query.alias_map.items()):
                 if join.table_name == IndexEntry._meta.db_table:
-                    condition = f"{quote(alias)}.{quote(COLUMN)} = ANY(%s)"
-                    queryset.query.where.add(ExtraWhere([condition], [self.tops]), AND)
+                    condition, params = tops_condition(f"{quote(alias)}.{quote(COLUMN)}", self.tops)
+                    queryset.query.where.add(ExtraWhere([condition], params), AND)
             if stop is not None:  # a page of results: the count comes with it
                 queryset = queryset.annotate(**{TOTAL: Window(Count("pk"))})
             return super()._apply_ordering_and_scoring(queryset, rank, start, stop, *args, **kwargs)

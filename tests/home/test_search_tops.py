@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from home.search_tops import tops_condition
 from news.models import NewsPage
 
 from .test_search_and_sitemaps import titles
@@ -111,3 +112,26 @@ def test_a_page_of_results_runs_the_match_once(client, region):
     past = get(client, "zheleznogorsk.localhost", "/search/", q="Анонс", page="9")
     assert past.status_code == 200 and len(titles(past)) == 2
     assert "Найдено 12 страниц" in past.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("tops", "condition", "params"),
+    [
+        # A run of consecutive sibling paths is one range, across a carry of the alphabet.
+        (
+            ["0001000Y", "0001000Z", "00010010", "00010011"],
+            "(t BETWEEN %s AND %s)",
+            ["0001000Y", "00010011"],
+        ),
+        # A gap (a site deleted, another region's site between) ends a run; short runs and
+        # paths under another parent are listed.
+        (
+            ["00010002", "00010003", "00010004", "00010006", "00010007", "00020001"],
+            "(t BETWEEN %s AND %s OR t = ANY(%s))",
+            ["00010002", "00010004", ["00010006", "00010007", "00020001"]],
+        ),
+        ([], "(t = ANY(%s))", [[]]),
+    ],
+)
+def test_consecutive_tree_tops_are_matched_as_ranges(tops, condition, params):
+    assert tops_condition("t", tops) == (condition, params)
