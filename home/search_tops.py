@@ -154,7 +154,13 @@ def search_under(home_paths, query, pages, **kwargs):
     `home_paths`: on PostgreSQL the search reads only those sites' entries."""
     backend = get_search_backend()
     compiler = backend.query_compiler_class
-    if connection.vendor == "postgresql" and hasattr(compiler, "_apply_ordering_and_scoring"):
+    # A site rooted at Wagtail's root (above every tree top) has pages under every top.
+    rooted_at_tops = all(len(path) >= TOP_LENGTH for path in home_paths)
+    if (
+        connection.vendor == "postgresql"
+        and rooted_at_tops
+        and hasattr(compiler, "_apply_ordering_and_scoring")
+    ):
         backend = copy.copy(backend)  # the shared instance keeps its own compiler
         tops = sorted({top_of(path) for path in home_paths})
         backend.query_compiler_class = functools.partial(_entries_under(compiler), tops=tops)

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from home.search_tops import tops_condition
 from news.models import NewsPage
@@ -135,3 +135,11 @@ def test_a_page_of_results_runs_the_match_once(client, region):
 )
 def test_consecutive_tree_tops_are_matched_as_ranges(tops, condition, params):
     assert tops_condition("t", tops) == (condition, params)
+
+
+def test_a_site_rooted_at_wagtails_root_searches_every_page_under_it(client, region):
+    """Its root is above every tree top: its search is not restricted to any."""
+    add_news(region["territorial"], 1)
+    Site.objects.create(hostname="rootsite.localhost", root_page=Page.get_first_root_node())
+    found = "\n".join(titles(get(client, "rootsite.localhost", "/search/", q="Новость")))
+    assert "Новость 46-01 № 0" in found
