@@ -129,24 +129,15 @@ def tops_condition(column, tops):
 
 
 def _is_next(path, other):
-    """Whether tree path `other` is the sibling right after `path`."""
+    """Whether tree path `other` is the sibling right after `path` (treebeard's numbering)."""
     step = Page.steplen
     if len(path) != len(other) or path[:-step] != other[:-step]:
         return False
-    alphabet = Page.alphabet
+    numbers = Page.numconv_obj()
     try:
-        number = [alphabet.index(character) for character in path[-step:]]
-        following = [alphabet.index(character) for character in other[-step:]]
-    except ValueError:
+        return numbers.str2int(other[-step:]) == numbers.str2int(path[-step:]) + 1
+    except ValueError:  # not a tree path
         return False
-    return _value(following, len(alphabet)) == _value(number, len(alphabet)) + 1
-
-
-def _value(digits, base):
-    value = 0
-    for digit in digits:
-        value = value * base + digit
-    return value
 
 
 def search_under(home_paths, query, pages, **kwargs):
