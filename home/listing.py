@@ -187,6 +187,12 @@ def paginate(items, request, per_page=PER_PAGE, count=None):
         page_obj = paginator.page(1)
     except EmptyPage:
         page_obj = paginator.page(paginator.num_pages)
+    return pagination(page_obj)
+
+
+def pagination(page_obj):
+    """What a listing's template takes of the page of items `page_obj`."""
+    paginator = page_obj.paginator
     return {
         "page_obj": page_obj,
         "paginator": paginator,

@@ -33,7 +33,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
-from home.listing import paginate
+from home.listing import paginate, pagination
 from home.tree_top import TOP_LENGTH, top_of
 
 COLUMN = "tree_top"
@@ -198,9 +198,4 @@ def paginate_search(results, request, per_page):
         return paginate(results, request, per_page)
     paginator = Paginator(results, per_page)
     paginator.count = total
-    page_obj = PaginatorPage(rows, number, paginator)
-    return {
-        "page_obj": page_obj,
-        "paginator": paginator,
-        "page_range": paginator.get_elided_page_range(number, on_each_side=2),
-    }
+    return pagination(PaginatorPage(rows, number, paginator))
