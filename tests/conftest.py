@@ -125,19 +125,17 @@ def _shared_region(request, django_db_setup, django_db_blocker):
     after the module's last test. Onboarding the root `region`'s four sites cost ~0.6 s
     (SQLite) to ~0.9 s (PostgreSQL) in each of some 450 tests."""
     build = shared_region.MODULE_BUILDERS[request.module.__name__]
+    outer = transaction.atomic()
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
         outer.__enter__()
-        try:
+    try:
+        with django_db_blocker.unblock():
             built = build()
-        except BaseException:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
 
 
 @pytest.hookimpl(trylast=True)

@@ -89,8 +89,9 @@ def shares_region(item):
     names = getattr(item, "fixturenames", ())
     if "region" not in names:
         return False
-    definitions = item._fixtureinfo.name2fixturedefs.get("region", ())
-    build = BUILDERS.get(definitions[-1].func) if definitions else None
+    definitions = item._fixtureinfo.name2fixturedefs
+    regions = definitions.get("region", ())
+    build = BUILDERS.get(regions[-1].func) if regions else None
     if build is None:
         return False  # a region fixture of another kind (the browser tests' own)
     marker = item.get_closest_marker("django_db")
@@ -101,7 +102,6 @@ def shares_region(item):
         return False
     if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
         return False
-    definitions = item._fixtureinfo.name2fixturedefs
     before = {
         name
         for name in names[: names.index("region")]
